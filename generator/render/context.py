@@ -1,0 +1,134 @@
+"""What every renderer needs: page paths, relative links, and facts derived once from the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..model import Handbook, Procedure, RecordType, Role, Step
+
+INDEX_PAGES = {
+    "raci": ("indexes/raci.md", "RACI 职责矩阵"),
+    "retention": ("indexes/retention.md", "表单保存期限表"),
+    "time-limits": ("indexes/time-limits.md", "时限一览"),
+    "review": ("indexes/review.md", "审核计划"),
+    "changes": ("indexes/changes.md", "变更记录"),
+    "roles": ("indexes/roles.md", "岗位一览"),
+    "records": ("indexes/records.md", "表单一览"),
+}
+
+
+def procedure_page(p: Procedure) -> str:
+    return f"{p.folder}/{p.id}.md"
+
+
+def record_page(r: RecordType | str) -> str:
+    return f"records/{r if isinstance(r, str) else r.id}.md"
+
+
+def role_page(r: Role | str) -> str:
+    return f"roles/{r if isinstance(r, str) else r.id}.md"
+
+
+def chart_file(p: Procedure) -> str:
+    return f"{p.folder}/{p.id}.svg"
+
+
+@dataclass
+class Context:
+    hb: Handbook
+    settings: Settings
+    today: dt.date
+    directory_urls: bool = True  # how MkDocs turns page.md into a URL (use_directory_urls)
+    # derived once
+    steps_by_role: dict[str, list[tuple[Procedure, Step]]] = field(default_factory=lambda: defaultdict(list))
+    record_uses: dict[str, list[tuple[Procedure, Step | None]]] = field(default_factory=lambda: defaultdict(list))
+    linked_from: dict[str, list[tuple[Procedure, str]]] = field(default_factory=lambda: defaultdict(list))
+    tasks_by_record: dict[str, list[Role]] = field(default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        for p in self.procedures():
+            for s in p.steps:
+                self.steps_by_role[s.role].append((p, s))
+                for r in s.records:
+                    self.record_uses[r].append((p, s))
+            for r in p.evidence:
+                if not any(pp is p for pp, _ in self.record_uses[r]):
+                    self.record_uses[r].append((p, None))
+            for x in p.interfaces:
+                self.linked_from[x.procedure].append((p, x.relation))
+        for role in self.hb.roles.values():
+            for t in role.tasks:
+                for r in t.records:
+                    if role not in self.tasks_by_record[r]:
+                        self.tasks_by_record[r].append(role)
+
+    def procedures(self) -> list[Procedure]:
+        return sorted(self.hb.procedures.values(), key=lambda p: p.code)
+
+    def records(self) -> list[RecordType]:
+        return sorted(self.hb.records.values(), key=lambda r: r.code)
+
+    def roles(self) -> list[Role]:
+        return list(self.hb.roles.values())
+
+    @staticmethod
+    def rel(from_page: str, to_path: str) -> str:
+        """Relative link from one generated page to another file of the site (MkDocs checks these)."""
+        return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+
+    def _url_of(self, page: str) -> str:
+        """Site URL path of a page (a .md file) or of any other file, relative to the site root."""
+        if not page.endswith(".md"):
+            return page
+        stem = page[:-3]
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/" if self.directory_urls else stem + ".html"
+
+    def url(self, from_page: str, to_page: str) -> str:
+        """A final relative URL, for links MkDocs does not rewrite (inside SVG or raw HTML)."""
+        here = self._url_of(from_page)
+        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        target = self._url_of(to_page)
+        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        if target.endswith("/") or target == "":
+            rel = rel.rstrip("/") + "/"
+        return "./" if rel == "./" or rel == "." else rel
+
+    def role_link(self, from_page: str, role_id: str | None) -> str:
+        from .text import esc
+
+        if not role_id:
+            return ""
+        if role_id not in self.hb.roles:
+            return esc(role_id)
+        return f"[{esc(self.hb.role_title(role_id))}]({self.rel(from_page, role_page(role_id))})"
+
+    def record_link(self, from_page: str, record_id: str, with_code: bool = False) -> str:
+        from .text import esc
+
+        r = self.hb.records.get(record_id)
+        if not r:
+            return esc(record_id)
+        label = f"{esc(r.title)}（{esc(r.code)}）" if with_code else f"《{esc(r.title)}》"
+        return f"[{label}]({self.rel(from_page, record_page(r))})"
+
+    def procedure_link(self, from_page: str, proc_id: str) -> str:
+        from .text import esc
+
+        p = self.hb.procedures.get(proc_id)
+        if not p:
+            return esc(proc_id)
+        return f"[{esc(p.title)}]({self.rel(from_page, procedure_page(p))})"
+
+    def index_link(self, from_page: str, key: str) -> str:
+        path, title = INDEX_PAGES[key]
+        return f"[{title}]({self.rel(from_page, path)})"
+
+    def edit_url(self, yaml_path: str) -> str | None:
+        base = self.settings.edit_url
+        return base.rstrip("/") + "/" + yaml_path if base else None

@@ -1,0 +1,29 @@
+"""The site navigation: categories as sections, then forms, roles, indexes, policies and the guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Handbook
+from .context import INDEX_PAGES, procedure_page, record_page, role_page
+
+
+def build_nav(hb: Handbook, generated: dict, docs_dir: Path) -> list:
+    procs = sorted(hb.procedures.values(), key=lambda p: p.code)
+    categories: dict[str, list] = {}
+    for p in procs:
+        categories.setdefault(p.category, []).append({p.title: procedure_page(p)})
+    nav: list = [{"首页": "index.md"} if "index.md" in generated or (docs_dir / "index.md").exists() else None]
+    nav.append({"流程": [{cat: pages} for cat, pages in categories.items()]})
+    nav.append({"表单": [{f"{r.title}": record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
+    nav.append({"岗位": [{r.title: role_page(r)} for r in hb.roles.values()]})
+    indexes = [{title: path} for path, title in INDEX_PAGES.values() if path in generated]
+    if indexes:
+        nav.append({"索引": indexes})
+    if hb.policies:
+        nav.append({"制度": [{pol.title: pol.path.removeprefix("docs/")} for pol in hb.policies.values()]})
+    guide = sorted(p.relative_to(docs_dir).as_posix() for p in (docs_dir / "guide").glob("*.md")) if (docs_dir / "guide").is_dir() else []
+    guide_items = [g for g in guide] + [g for g in generated if g.startswith("guide/") and g not in guide]
+    if guide_items:
+        nav.append({"使用指南": guide_items})
+    return [item for item in nav if item]
