@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,20 +34,18 @@ _memo: dict[Path, tuple[tuple, dt.date, Checked]] = {}
 
 
 def _fingerprint(root: Path) -> tuple:
-    """Files and their mtimes: a cheap key so `check` then `build` in one process loads once."""
-    items = []
-    for _, path in find_files(root):
-        try:
-            st = path.stat()
-            items.append((str(path), st.st_mtime_ns, st.st_size))
-        except OSError:
-            items.append((str(path), 0, 0))
+    """Every input file and a hash of its bytes: `check` then `build` in one process loads once."""
+    paths = [path for _, path in find_files(root)]
     policy_dir = root / "docs" / "policies"
     if policy_dir.is_dir():
-        items += [(str(p), p.stat().st_mtime_ns, 0) for p in sorted(policy_dir.glob("*.md"))]
-    cfg = root / "handbook.yml"
-    if cfg.exists():
-        items.append((str(cfg), cfg.stat().st_mtime_ns, 0))
+        paths += sorted(policy_dir.glob("*.md"))
+    paths.append(root / "handbook.yml")
+    items = []
+    for path in paths:
+        try:
+            items.append((str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest()))
+        except OSError:
+            items.append((str(path), b""))
     return tuple(items)
 
 

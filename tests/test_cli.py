@@ -1,0 +1,100 @@
+"""The handbook CLI end to end on a small fixture: new, export, gen, build (real MkDocs), strict failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SHOUWEN = "procedures/gongwen/shouwen.yaml"
+
+
+def snapshot(root):
+    return sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*") if p.is_file())
+
+
+def test_new_skeletons_pass_check_and_leave_no_trace(book):
+    before = snapshot(book.root)
+    created = []
+    for kind, new_id in [("procedure", "test-x"), ("record", "test-form"), ("role", "test-role")]:
+        r = book.run("new", kind, new_id)
+        assert r.code == 0, r.err
+        rel = r.out.strip()
+        created.append(rel)
+        text = book.read(rel)
+        assert text.startswith("# yaml-language-server: $schema=")
+        assert f"id: {new_id}\n" in text
+    r = book.run("check")
+    assert r.code == 0, r.out
+    assert r.lines == []
+    for rel in created:
+        book.path(rel).unlink()
+    book.path("procedures/qita").rmdir()
+    assert snapshot(book.root) == before
+
+
+def test_new_refuses_existing_and_bad_ids(book):
+    assert book.run("new", "role", "office-clerk").code == 2
+    assert book.run("new", "role", "Bad_Id").code == 2
+
+
+def test_export_holds_everything(book):
+    r = book.run("export")
+    assert r.code == 0
+    data = json.loads(r.out)
+    assert {p["id"] for p in data["procedures"]} == {"shouwen", "fawen"}
+    assert {x["id"] for x in data["records"]} == {"shouwen-register", "fawen-register"}
+    assert len(data["roles"]) == len(list(book.path("roles").glob("*.yaml")))
+    step = data["procedures"][0]["steps"][0]
+    assert step["id"] == "sign-in" and step["role"] == "office-clerk"
+    assert step["time_limits"][0] == {"amount": 2, "unit": "hour", "kind": "within", "from": "收到文件", "urgency": "urgent",
+                                      "condition": None, "note": "急件2小时内响应"}
+
+
+def test_export_pipes_into_json_tool(book):
+    r = book.run("export")
+    out = subprocess.run([sys.executable, "-m", "json.tool"], input=r.out, capture_output=True, text=True)
+    assert out.returncode == 0
+
+
+def test_gen_writes_generated_files(book, tmp_path):
+    out = tmp_path / "gen"
+    r = book.run("gen", "--out", str(out))
+    assert r.code == 0, r.err
+    page = (out / "procedures/gongwen/shouwen.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: \"收文\"")
+    assert 'handbook_source: "procedures/gongwen/shouwen.yaml"' in page
+    assert '<span id="step-sign-in"' in page
+    assert (out / "procedures/gongwen/shouwen.svg").exists()
+    assert (out / "indexes/raci.md").exists()
+
+
+def test_build_site_and_edit_link(book):
+    book.write("handbook.yml", "edit_url: https://git.example.com/office/handbook/edit/main/\n")
+    r = book.run("build")
+    assert r.code == 0, r.err
+    html = (book.path("site/procedures/gongwen/shouwen/index.html")).read_text(encoding="utf-8")
+    assert "<h1" in html and "收文" in html
+    assert 'href="https://git.example.com/office/handbook/edit/main/procedures/gongwen/shouwen.yaml"' in html
+    assert book.path("site/procedures/gongwen/fawen/index.html").exists()
+    assert book.path("site/search/search_index.json").exists()
+
+
+def test_failed_build_keeps_previous_site(book):
+    assert book.run("build").code == 0
+    before = snapshot(book.path("site"))
+    book.replace(SHOUWEN, "role: office-director", "role: office-directr")
+    r = book.run("build")
+    assert r.code == 1
+    assert "E203" in r.out
+    assert snapshot(book.path("site")) == before
+    assert not [p for p in book.root.iterdir() if p.name.startswith(".site")]
+
+
+def test_mkdocs_strict_fails_on_checker_error(book):
+    book.replace(SHOUWEN, "role: office-director", "role: office-directr")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(book.root / "out")],
+                          cwd=book.root, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "E203" in proc.stderr and "office-directr" in proc.stderr
+    assert not (book.root / "out" / "index.html").exists()
