@@ -83,8 +83,9 @@ class Node:
     def measure(self) -> None:
         tw = max(text_width(line) for line in self.lines)
         th = len(self.lines) * LINE_HEIGHT
-        if self.shape == "decision":  # a diamond holds its text in the middle half
-            self.w, self.h = tw * 1.7 + 2 * PAD_X, th * 1.7 + 2 * PAD_Y
+        if self.shape == "decision":  # a diamond holds a text box of half its width and height
+            self.w, self.h = tw * 2 + 2 * PAD_X, th * 2 + PAD_Y
+            self.h = max(self.h, self.w * 0.45)  # not too flat to read as a diamond
         elif self.shape in ("start", "end"):
             self.w, self.h = tw + 3 * PAD_X, th + PAD_Y
         else:
@@ -96,6 +97,7 @@ class Node:
 class Layout:
     nodes: list[Node]
     edges: list[tuple[str, str, str]]  # from key, to key, label
+    back: set[tuple[str, str]]  # edges (by key) that loop back to an earlier row
     lanes: list[str]  # role ids
     lane_x: list[float]  # left edge of each lane
     lane_w: list[float]
@@ -153,11 +155,11 @@ def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
     nodes.append(Node("start", ["开始"], lane_of[first.role], 0, "start"))
     by_id: dict[str, Node] = {}
     for s in p.steps:
-        lines = wrap(s.name)
+        lines = wrap(s.name, WRAP - 2 if s.is_decision else WRAP)
         for rid in s.records[:2]:
             lines += wrap(f"《{role_titles.get('record:' + rid, rid)}》", WRAP + 1)
-        if s.time_limits:
-            lines.append(" ".join(t.short for t in s.time_limits[:2]))
+        for t in s.time_limits[:3]:
+            lines.append(f"{t.qualifier[:2]}{t.short}" if t.qualifier else t.short)
         node = Node(f"s_{s.index}", lines, lane_of[s.role], row[s.id], "decision" if s.is_decision else "step", s, risks=s.risks)
         nodes.append(node)
         by_id[s.id] = node
@@ -197,7 +199,9 @@ def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
     for n in nodes:
         n.x = lane_x[n.lane] + lane_w[n.lane] / 2
         n.y = row_y[n.row]
-    return Layout(nodes, edges, lanes, lane_x, lane_w, sum(lane_w), top - ROW_GAP / 2 + 12)
+    key_of = {s.id: by_id[s.id].key for s in p.steps}
+    back_keys = {(key_of[a], key_of[b]) for a, b in back}
+    return Layout(nodes, edges, back_keys, lanes, lane_x, lane_w, sum(lane_w), top - ROW_GAP / 2 + 12)
 
 
 def _topological(p: Procedure, preds: dict[str, list[str]]) -> list[str]:
@@ -235,20 +239,24 @@ def to_dot(p: Procedure, lay: Layout) -> str:
         attrs = {"pos": f"{n.x:.1f},{H - n.y:.1f}!", "width": f"{n.w / 72:.3f}", "height": f"{n.h / 72:.3f}"}
         if n.shape == "step":
             attrs |= {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["step_fill"], "color": COLORS["step_line"],
-                      "class": "step" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
+                      "class": f"step in-{n.step.role}" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
                       "tooltip": f"第{n.step.number}步：{n.step.name}", "id": f"chart-{n.step.anchor}"}
         elif n.shape == "decision":
             attrs |= {"shape": "diamond", "style": "filled", "fillcolor": COLORS["decision_fill"], "color": COLORS["decision_line"],
-                      "class": "step decision" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
+                      "class": f"step decision in-{n.step.role}" + (" risk-point" if n.risks else ""), "href": f"#{n.step.anchor}",
                       "tooltip": f"第{n.step.number}步（判断）：{n.step.name}", "id": f"chart-{n.step.anchor}"}
         else:
             attrs |= {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["terminal_fill"], "color": COLORS["terminal_fill"],
-                      "fontcolor": COLORS["terminal_text"], "class": "terminal " + n.shape}
+                      "fontcolor": COLORS["terminal_text"], "class": f"terminal {n.shape} in-{lay.lanes[n.lane]}"}
         g.node(n.key, _label(n.lines), **{k: (graphviz.nohtml(v) if isinstance(v, str) else v) for k, v in attrs.items()})
+    lane_of = {n.key: n.lane for n in lay.nodes}
     for a, b, label in lay.edges:
-        attrs = {"class": "flow" + (" branch" if label else "")}
+        attrs = {"class": "flow" + (" branch" if label else "") + (" loop" if (a, b) in lay.back else "")}
+        if (a, b) in lay.back:  # loops leave and enter from the side, apart from the forward edges
+            side = "w" if lane_of[b] < lane_of[a] else "e"
+            attrs |= {"tailport": side, "headport": "e" if lane_of[b] <= lane_of[a] else "w", "style": "dashed"}
         if label:
-            attrs["xlabel"] = _label([label])
+            attrs["label"] = _label([label])
         g.edge(a, b, **attrs)
     # invisible corners fix the drawing's bounding box to the full lane area
     g.node("corner_a", "", shape="point", style="invis", width="0.01", pos=f"0,{0}!")
@@ -308,11 +316,22 @@ def decorate(svg: str, p: Procedure, lay: Layout, ctx: Context, page: str) -> st
         text.text = ctx.hb.role_title(role)
         graph.insert(insert_at, lane)
         insert_at += 1
+    for edge in graph.iter(f"{{{SVG_NS}}}g"):
+        if "edge" in (edge.get("class") or "").split():
+            for t in edge.iter(f"{{{SVG_NS}}}text"):
+                t.set("stroke", "#ffffff")
+                t.set("stroke-width", "4")
+                t.set("paint-order", "stroke")
+                t.set("stroke-linejoin", "round")
     for n in lay.nodes:
         for k, rid in enumerate(n.risks):
             bw, bh = text_width(rid, 11) + 10, 16.0
-            bx = n.x + n.w / 2 - bw / 2 - (k * (bw + 2)) - (n.w / 4 if n.shape == "decision" else 0)
-            by = -(H - n.y) - n.h / 2 - bh / 2 + (n.h / 4 if n.shape == "decision" else 0)
+            if n.shape == "decision":  # in the empty top-right corner of the diamond's box
+                bx = n.x + n.w / 2 - (k + 1) * (bw + 2)
+                by = -(H - n.y) - n.h / 2
+            else:  # straddling the box's top-right corner
+                bx = n.x + n.w / 2 - bw / 2 - k * (bw + 2)
+                by = -(H - n.y) - n.h / 2 - bh / 2
             a = ET.SubElement(graph, f"{{{SVG_NS}}}a", {f"{{{XLINK_NS}}}href": f"#risk-{rid.lower()}", "class": "risk-badge"})
             t = ET.SubElement(a, f"{{{SVG_NS}}}title")
             t.text = f"风险控制点 {rid}"

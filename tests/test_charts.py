@@ -1,0 +1,135 @@
+"""Swimlane charts: rendered in-process, geometry checked from the SVG's own coordinates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from chart_geometry import check_svg
+
+from conftest import REPO
+from generator.config import Settings
+from generator.pipeline import check
+from generator.render.charts import chart_for, layout, to_dot, wrap
+from generator.render.context import Context, procedure_page
+
+STRESS = """\
+# yaml-language-server: $schema=../../generator/schemas/procedure.schema.json
+id: stress
+code: LC-ZZ-01
+title: 压力测试流程
+category: 公文管理
+version: "1.0"
+status: active
+owner: office-director
+effective: 2026-01-01
+review: {interval_months: 12, last: 2026-10-01}
+purpose: 检查长标签、六条泳道、回退和嵌套判断。
+scope: 测试。
+risks:
+  - {id: FK1, risk: 风险一, control: 控制一}
+  - {id: FK2, risk: 风险二, control: 控制二}
+steps:
+  - {id: a, name: 提出一个名称非常非常长的申请并附上全部材料, role: departments, records: [shouwen-register], next: b,
+     time_limits: [{amount: 2, unit: hour, urgency: urgent}, {amount: 12, unit: hour, urgency: normal}]}
+  - id: b
+    name: 部门负责人审核申请内容是否齐全完整
+    role: office-clerk
+    risks: [FK1]
+    branches:
+      - {label: 材料齐全, next: c}
+      - {label: 材料不全需要补正, next: a}
+  - id: c
+    name: 判断是否重要
+    role: office-director
+    risks: [FK1, FK2]
+    branches:
+      - {label: 重要, next: d}
+      - {label: 一般, next: e}
+  - id: d
+    name: 总经理判断是否同意
+    role: general-manager
+    branches:
+      - {label: 同意, next: f}
+      - {label: 不同意, next: end}
+      - {label: 退回重新审核, next: b}
+  - {id: e, name: 分管领导批示, role: deputy-leader, next: f}
+  - {id: f, name: 承办部门落实执行并反馈执行结果, role: departments, next: g}
+  - {id: g, name: 督办, role: office-clerk, next: h}
+  - {id: h, name: 归档, role: office, records: [fawen-register], next: end}
+"""
+
+
+def test_renders_with_no_system_graphviz(book, monkeypatch):
+    """Graphviz runs in-process (WebAssembly): no `dot` on PATH is needed."""
+    monkeypatch.setenv("PATH", os.path.dirname(shutil.which("python") or "/usr/bin/python3"))
+    assert shutil.which("dot") is None
+    checked = check(book.root)
+    ctx = Context(checked.handbook, Settings(), dt.date(2026, 11, 1))
+    p = checked.handbook.procedures["shouwen"]
+    svg = chart_for(p, ctx, procedure_page(p))
+    assert svg.startswith("<svg") and "签收、登记" in svg
+    assert check_svg(svg) == []
+
+
+def test_stress_fixture_geometry(book):
+    book.write("procedures/gongwen/stress.yaml", STRESS)
+    checked = check(book.root)
+    assert not checked.errors, checked.errors
+    ctx = Context(checked.handbook, Settings(), dt.date(2026, 11, 1))
+    p = checked.handbook.procedures["stress"]
+    svg = chart_for(p, ctx, procedure_page(p))
+    assert check_svg(svg) == []
+    root = ET.fromstring(svg)
+    lanes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "lane" in (g.get("class") or "").split()]
+    assert [g.get("data-role") for g in lanes] == ["departments", "office-clerk", "office-director", "general-manager",
+                                                   "deputy-leader", "office"]
+    # the loop back and the three-way decision are edges with their labels
+    assert svg.count('flow branch') == 7 and svg.count(' loop') == 2
+    for label in ("材料不全需要补正", "退回重新审核", "不同意"):
+        assert label in svg
+    # risk badges link to the risk table; nodes link to the steps table
+    assert 'href="#risk-fk2"' in svg and 'href="#step-a"' in svg
+    # the long name was wrapped, not clipped
+    assert len(wrap("提出一个名称非常非常长的申请并附上全部材料")) == 3
+
+
+def test_rows_follow_the_flow(book):
+    checked = check(book.root)
+    titles = {r.id: r.title for r in checked.handbook.roles.values()}
+    lay = layout(checked.handbook.procedures["fawen"], titles)
+    row = {n.step.id: n.row for n in lay.nodes if n.step}
+    assert row["draft"] < row["check"] < row["gm-sign"] <= row["number"] < row["archive"]
+    assert row["leader-sign"] < row["number"]
+
+
+def test_hostile_labels_cannot_break_the_chart(book):
+    evil = 'a"b\\\\N <script>x</script> {{ y }} ]; node [x'
+    book.replace("procedures/gongwen/shouwen.yaml", "name: 签收、登记", f"name: '{evil[:24]}'")
+    checked = check(book.root)
+    assert not checked.errors, checked.errors
+    ctx = Context(checked.handbook, Settings(), dt.date(2026, 11, 1))
+    p = checked.handbook.procedures["shouwen"]
+    dot = to_dot(p, layout(p, {}))
+    svg = chart_for(p, ctx, procedure_page(p))
+    root = ET.fromstring(svg)  # well-formed XML
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+    texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert '<script>x</scr' in texts.replace("\n", "")  # drawn as text (wrapped across lines)
+    assert "\\\\N" in dot  # backslash escaped in DOT, so \\N is not replaced by the node name
+
+
+SHIPPED = check(REPO)
+
+
+@pytest.mark.skipif(bool(SHIPPED.errors), reason="shipped content has errors (the content test reports them)")
+@pytest.mark.parametrize("proc_id", sorted(SHIPPED.handbook.procedures))
+def test_every_shipped_chart(proc_id):
+    ctx = Context(SHIPPED.handbook, SHIPPED.settings, dt.date(2026, 11, 1))
+    p = SHIPPED.handbook.procedures[proc_id]
+    svg = chart_for(p, ctx, procedure_page(p))
+    assert check_svg(svg) == []
+    assert svg.count('class="node step') == len(p.steps) or svg.count("step") >= len(p.steps)
