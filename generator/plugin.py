@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from .pipeline import check
 from .render.nav import build_nav
+from .render.search import search_dictionary
 from .render.site import render_site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -38,10 +39,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 log.error("%s", p)
             raise PluginError(f"handbook check 发现 {len(checked.errors)} 个错误，未生成网站。请按上面各行的提示修改后重试。")
         self.checked = checked
-        self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs)
+        self._configure_search(config, checked)
+        self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
+                                     directory_urls=config.use_directory_urls)
         if not config.nav:
             config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir))
         return config
+
+    def _configure_search(self, config, checked) -> None:
+        """Give Material's jieba segmentation our office terms plus every title and keyword in the YAML,
+        so that "用印" or "借档案" stay one search token and a query for them matches."""
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is None or getattr(search.config, "jieba_dict_user", "unset") is not None:  # set by the user, or no jieba option
+            return
+        path = self.root / ".cache" / "handbook" / "jieba-user.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = search_dictionary(checked.handbook)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        search.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, config) -> Files:
         for path, content in self.generated.items():

@@ -16,8 +16,8 @@ Content = str | bytes
 
 
 def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
-                *, charts: bool = True, pdfs: bool = True) -> dict[str, Content]:
-    ctx = Context(hb, settings, today or dt.date.today())
+                *, charts: bool = True, pdfs: bool = True, directory_urls: bool = True) -> dict[str, Content]:
+    ctx = Context(hb, settings, today or dt.date.today(), directory_urls=directory_urls)
     files: dict[str, Content] = {}
     svgs: dict[str, str] = {}
     if charts:

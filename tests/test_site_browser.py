@@ -1,0 +1,109 @@
+"""The built site of the shipped content in real headless Chromium: search, phone width, offline, charts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlparse
+
+import pytest
+from browser import browser, serve
+from conftest import REPO
+
+from generator.cli import main
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
+    with serve(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def first_results(page, base: str, query: str, n: int = 3) -> list[str]:
+    page.goto(f"{base}/?q={quote(query)}")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    links = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.href)")
+    return [urlparse(h).path for h in links[:n]]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("用印", "/procedures/yinzhang/yongyin/"),
+    ("盖章", "/procedures/yinzhang/yongyin/"),
+    ("借阅档案", "/procedures/dangan/dangan-jieyue/"),
+    ("借档案", "/procedures/dangan/dangan-jieyue/"),
+    ("会议纪要", "/procedures/huiyi/jiyao-duban/"),
+    ("办公用品", "/procedures/xingzheng/yongpin-shenling/"),
+    ("买办公用品", "/procedures/xingzheng/yongpin-caigou/"),
+    ("请假", "/procedures/renshi/qingjia/"),
+    ("收文", "/procedures/gongwen/shouwen/"),
+])
+def test_search_finds_the_procedure_first(site, chromium, query, expected):
+    page = chromium.new_page()
+    results = first_results(page, site, query)
+    assert results and results[0] == expected, f"{query}: {results}"
+    page.close()
+
+
+def test_procedure_page_at_phone_width(site, chromium):
+    page = chromium.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    page.goto(f"{site}/procedures/gongwen/shouwen/")
+    page.wait_for_load_state("networkidle")
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"page scrolls sideways: {scroll} > {inner}"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/procedures/yinzhang/yongyin/", "/records/shouwen-register/", "/roles/office-director/",
+                                  "/indexes/raci/"])
+def test_no_request_leaves_localhost(site, chromium, path):
+    page = chromium.new_page()
+    hosts = []
+    page.on("request", lambda req: hosts.append(urlparse(req.url).hostname or urlparse(req.url).scheme))
+    page.goto(f"{site}{path}")
+    page.wait_for_load_state("networkidle")
+    assert set(hosts) <= {"127.0.0.1", "data", "blob"}, hosts
+    page.close()
+
+
+def test_chart_text_fits_in_the_browser(site, chromium):
+    """Measured with the browser's own font metrics: every label inside its shape, every node inside its lane."""
+    page = chromium.new_page()
+    for path in ["/procedures/gongwen/shouwen/", "/procedures/yinzhang/yongyin/", "/procedures/jiedai/daxing-jiedai/"]:
+        page.goto(f"{site}{path}")
+        problems = page.evaluate("""() => {
+          const out = [];
+          const svg = document.querySelector('.hb-chart svg');
+          if (!svg) return ['no chart'];
+          const lanes = {};
+          svg.querySelectorAll('g.lane').forEach(g => { lanes[g.dataset.role] = g.querySelector('rect').getBBox(); });
+          svg.querySelectorAll('g.node').forEach(g => {
+            const shape = g.querySelector('polygon, path, ellipse');
+            if (!shape) return;
+            const b = shape.getBBox();
+            const diamond = g.classList.contains('decision');
+            g.querySelectorAll('text').forEach(t => {
+              const r = t.getBBox();
+              const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+              const corners = [[r.x, r.y + r.height * 0.2], [r.x + r.width, r.y + r.height * 0.2],
+                               [r.x, r.y + r.height * 0.9], [r.x + r.width, r.y + r.height * 0.9]];
+              const ok = corners.every(([x, y]) => diamond
+                ? Math.abs(x - cx) / (b.width / 2) + Math.abs(y - cy) / (b.height / 2) <= 1.0
+                : x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
+              if (!ok) out.push('text ' + t.textContent + ' overflows');
+            });
+            const lane = [...g.classList].find(c => c.startsWith('in-'));
+            const l = lane && lanes[lane.slice(3)];
+            if (!l || b.x < l.x || b.x + b.width > l.x + l.width) out.push('node outside lane: ' + g.id);
+          });
+          return out;
+        }""")
+        assert problems == [], f"{path}: {problems}"
+    page.close()
