@@ -49,7 +49,7 @@ OTHER_FORMS = ["印章使用申请单", "印章借用申请单", "档案借阅",
 
 
 def find_record(title: str):
-    hits = [r for r in HB.records.values() if title in r.title]
+    hits = [r for r in HB.records.values() if r.title == title] or [r for r in HB.records.values() if title in r.title]
     assert hits, f"no record titled like {title!r}"
     return hits[0]
 
