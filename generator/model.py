@@ -377,12 +377,13 @@ class Handbook:
         role = self.roles.get(role_id)
         return role.title if role else role_id
 
-    def categories(self) -> dict[str, list[Procedure]]:
-        """Procedures grouped by category, categories in the order of their first procedure's code."""
-        out: dict[str, list[Procedure]] = {}
+    def categories(self, order: list[str] | None = None) -> dict[str, list[Procedure]]:
+        """Procedures grouped by category: categories in the given order, then the others by their
+        first procedure's code; procedures by code."""
+        out: dict[str, list[Procedure]] = {name: [] for name in order or []}
         for p in sorted(self.procedures.values(), key=lambda p: p.code):
             out.setdefault(p.category, []).append(p)
-        return out
+        return {name: procs for name, procs in out.items() if procs}
 
 
 # ---- building model objects from validated data ------------------------------------------------

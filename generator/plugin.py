@@ -43,7 +43,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
                                      directory_urls=config.use_directory_urls)
         if not config.nav:
-            config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir))
+            config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir), checked.settings.categories)
         return config
 
     def _configure_search(self, config, checked) -> None:

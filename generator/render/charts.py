@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from ..model import Procedure, Step
+from ..model import URGENCY_NAMES, Procedure, Step
 from .context import Context, role_page
 
 FONT = "Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
@@ -156,10 +156,13 @@ def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
     by_id: dict[str, Node] = {}
     for s in p.steps:
         lines = wrap(s.name, WRAP - 2 if s.is_decision else WRAP)
-        for rid in s.records[:2]:
-            lines += wrap(f"《{role_titles.get('record:' + rid, rid)}》", WRAP + 1)
+        if not s.is_decision:  # a diamond stays small: its records are in the steps table
+            for rid in s.records[:2]:
+                title = role_titles.get("record:" + rid, rid).split("（")[0]
+                lines += wrap(f"《{title}》", WRAP + 1)
         for t in s.time_limits[:3]:
-            lines.append(f"{t.qualifier[:2]}{t.short}" if t.qualifier else t.short)
+            urgency = URGENCY_NAMES.get(t.urgency or "", "")
+            lines.append(f"{urgency}{t.short}")
         node = Node(f"s_{s.index}", lines, lane_of[s.role], row[s.id], "decision" if s.is_decision else "step", s, risks=s.risks)
         nodes.append(node)
         by_id[s.id] = node

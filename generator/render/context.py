@@ -67,7 +67,8 @@ class Context:
                         self.tasks_by_record[r].append(role)
 
     def procedures(self) -> list[Procedure]:
-        return sorted(self.hb.procedures.values(), key=lambda p: p.code)
+        """All procedures in site order: by category (handbook.yml order), then by code."""
+        return [p for procs in self.hb.categories(self.settings.categories).values() for p in procs]
 
     def records(self) -> list[RecordType]:
         return sorted(self.hb.records.values(), key=lambda r: r.code)

@@ -25,7 +25,7 @@ def render_home(ctx: Context) -> str:
     if overdue:
         out.append(f'!!! warning "{len(overdue)} 个流程已超过审核日期"\n    见{ctx.index_link(PAGE, "review")}。\n\n')
     out.append("## 流程\n\n")
-    for category, procs in hb.categories().items():
+    for category, procs in hb.categories(s.categories).items():
         out.append(f"### {esc(category)}\n\n")
         for p in procs:
             summary = f"：{esc(p.summary)}" if p.summary else ""

@@ -47,9 +47,10 @@ def _page(key: str) -> str:
 def render_raci(ctx: Context) -> str:
     page = _page("raci")
     matrix = {p.id: raci(ctx, p) for p in ctx.procedures()}
-    roles = [r for r in ctx.roles() if any(r.id in m for m in matrix.values())]
+    involvement = {r.id: sum(1 for m in matrix.values() if r.id in m) for r in ctx.roles()}
+    roles = sorted((r for r in ctx.roles() if involvement[r.id]), key=lambda r: (r.kind == "external", -involvement[r.id]))
     out = [front_matter(INDEX_PAGES["raci"][1], None, description="每个流程中各岗位的职责：谁负责、谁执行、谁审核、谁知会。", tags=["索引"],
-                        extra={"hide": ["toc"]})]
+                        extra={"hide": ["navigation", "toc"]})]
     out.append("# RACI 职责矩阵\n\n由各流程的步骤、责任岗位和所用表单自动推导。\n\n")
     out.append("| 字母 | 含义 |\n|---|---|\n" + "".join(f"| **{k}** | {v} |\n" for k, v in RACI_LEGEND.items()) + "\n")
     out.append('<div class="hb-raci" markdown>\n\n')

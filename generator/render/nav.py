@@ -8,11 +8,8 @@ from ..model import Handbook
 from .context import INDEX_PAGES, procedure_page, record_page, role_page
 
 
-def build_nav(hb: Handbook, generated: dict, docs_dir: Path) -> list:
-    procs = sorted(hb.procedures.values(), key=lambda p: p.code)
-    categories: dict[str, list] = {}
-    for p in procs:
-        categories.setdefault(p.category, []).append({p.title: procedure_page(p)})
+def build_nav(hb: Handbook, generated: dict, docs_dir: Path, category_order: list[str] | None = None) -> list:
+    categories = {cat: [{p.title: procedure_page(p)} for p in procs] for cat, procs in hb.categories(category_order).items()}
     nav: list = [{"首页": "index.md"} if "index.md" in generated or (docs_dir / "index.md").exists() else None]
     nav.append({"流程": [{cat: pages} for cat, pages in categories.items()]})
     nav.append({"表单": [{f"{r.title}": record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})

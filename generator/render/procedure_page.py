@@ -66,7 +66,7 @@ def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None) -> str:
         out.append('<p class="hb-chart-note">点击图中的步骤可跳到下表中的说明；下表即流程图的文字版。</p>\n\n')
     else:
         out.append('<p class="hb-chart-missing">流程图暂未生成；步骤见下表。</p>\n\n')
-    out.append("## 主要步骤\n\n" + steps_table(ctx, p, page) + "\n")
+    out.append('## 主要步骤\n\n<div class="hb-steps" markdown>\n\n' + steps_table(ctx, p, page) + "\n</div>\n\n")
     decisions = [s for s in p.steps if s.is_decision]
     if decisions or p.decisions:
         out.append("## 关键决策点\n\n")

@@ -1,0 +1,81 @@
+"""The audit indexes agree with the model: RACI, retention schedule, time limits, review plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import REPO
+from generator.pipeline import check
+from generator.render.context import Context
+from generator.render.indexes import raci, render_indexes
+
+CHECKED = check(REPO)
+HB = CHECKED.handbook
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return render_indexes(Context(HB, CHECKED.settings, TODAY), set())
+
+
+def table_rows(md: str) -> list[list[str]]:
+    rows = []
+    for line in md.splitlines():
+        if line.startswith("|") and not line.startswith("|---"):
+            rows.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+    return rows
+
+
+def link_text(cell: str) -> str:
+    m = re.match(r"\[([^\]]*)\]", cell)
+    return m.group(1) if m else cell
+
+
+def test_every_step_role_is_in_its_raci_row(pages):
+    ctx = Context(HB, CHECKED.settings, TODAY)
+    rows = table_rows(pages["indexes/raci.md"])
+    header = rows[len([r for r in rows if r[0].startswith("**")]) + 1]  # after the legend table
+    role_cols = [link_text(c) for c in header[1:]]
+    by_title = {link_text(r[0]): r[1:] for r in rows if r[0].startswith("[")}
+    for p in ctx.procedures():
+        letters = dict(zip(role_cols, by_title[p.title]))
+        for s in p.steps:
+            cell = letters[HB.role_title(s.role)].replace("*", "")
+            assert ("A" if s.is_decision else "R") in cell, (p.id, s.id, s.role, cell)
+        assert "A" in letters[HB.role_title(p.owner)], (p.id, p.owner)
+    assert raci(ctx, HB.procedures["shouwen"])["office-clerk"] == "R"
+
+
+def test_each_record_retention_appears_once(pages):
+    rows = [r for r in table_rows(pages["indexes/retention.md"]) if r[0].startswith("GL/")]
+    codes = [r[0].replace("&#47;", "/").replace("&#45;", "-") for r in rows]
+    assert sorted(codes) == sorted(r.code for r in HB.records.values())
+    assert len(codes) == len(set(codes))
+    for r, row in zip(sorted(HB.records.values(), key=lambda r: (r.lifecycle.retention_years, r.code)), rows):
+        assert r.lifecycle.retention_label in row[6], (r.id, row[6])
+        if r.lifecycle.destroy:
+            assert HB.role_title(r.lifecycle.destroy) in row[8]
+    years = [float(re.search(r'data-sort="([\d.]+)"', row[6]).group(1)) for row in rows]
+    assert years == sorted(years)
+
+
+def test_time_limit_table_lists_every_limit(pages):
+    md = pages["indexes/time-limits.md"]
+    rows = [r for r in table_rows(md) if r[0].startswith("[") and len(r) == 8]
+    total = sum(len(s.time_limits) for p in HB.procedures.values() for s in p.steps)
+    assert len(rows) == total
+    assert f"全手册共 {total} 项时限" in md
+
+
+def test_review_plan_overdue_first():
+    late = TODAY + dt.timedelta(days=800)
+    md = render_indexes(Context(HB, CHECKED.settings, late), set())["indexes/review.md"]
+    rows = [r for r in table_rows(md) if r[0].startswith("[")]
+    assert len(rows) == len(HB.procedures)
+    dates = [r[6] for r in rows]
+    assert dates == sorted(dates)
+    assert all("已逾期" in r[7] for r in rows if r[3] == "现行有效")
