@@ -8,9 +8,9 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from chart_geometry import check_svg
 from conftest import REPO
-
 from generator.config import Settings
 from generator.pipeline import check
 from generator.render.charts import chart_for, layout, to_dot, wrap

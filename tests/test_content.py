@@ -11,8 +11,8 @@ import json
 import re
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from generator.export import export, stats
 from generator.pipeline import check
 

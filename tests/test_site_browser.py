@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote, urlparse
 
 import pytest
+
 from browser import browser, serve
 from conftest import REPO
-
 from generator.cli import main
 
 pytestmark = pytest.mark.browser
