@@ -234,6 +234,43 @@ def cmd_stats(args) -> int:
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
 
 
+def cmd_diff(args) -> int:
+    from .diff import DiffError, compare, load_at_ref, to_markdown
+    from .pipeline import check
+
+    root = _root(args)
+    checked = check(root, _today(args))
+    if checked.errors:
+        _print_problems(checked.errors, "text")
+        return EXIT_PROBLEMS
+    try:
+        base = load_at_ref(root, args.base)
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+    changes = compare(base, checked.handbook)
+    print(to_markdown(changes, args.base), end="")
+    for obj in changes.unbumped:
+        print(f"{obj.path}:1:1: W502 内容有改动，但版本号或变更记录没有更新：提高 version，并在 changelog 最前面补一条记录。", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .editor_schema import IDS_FILE, ids_schema_text
+    from .pipeline import check
+
+    root = _root(args)
+    checked = check(root, _today(args))
+    out = Path(args.out) if args.out else root / IDS_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = ids_schema_text(checked.handbook)
+    if out.exists() and out.read_text(encoding="utf-8") == text:
+        print(f"{out} 已是最新。", file=sys.stderr)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"已更新 {out}：编辑器会提示当前的岗位、表单、流程和制度 id。", file=sys.stderr)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="handbook", description="办公室流程手册：检查 YAML、生成网站、流程图和表单 PDF。")
     ap.add_argument("--version", action="version", version=f"handbook {__version__}")
@@ -265,6 +302,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("id", help=f"新文件的 id（{ID_HELP}）")
     p.add_argument("--folder", default="qita", help="流程所在的文件夹（procedures/ 下，默认 qita）")
     p.set_defaults(func=cmd_new)
+    p = common(sub.add_parser("diff", help="与某个 git 版本相比，用中文列出改了什么（Markdown，可贴到合并请求）"))
+    p.add_argument("base", help="比较的基准，如 origin/main 或某个提交")
+    p.set_defaults(func=cmd_diff)
+    p = common(sub.add_parser("schema", help="更新编辑器补全用的 id 列表（generator/schemas/ids.schema.json）"))
+    p.add_argument("--out", help="写到指定文件（默认 generator/schemas/ids.schema.json）")
+    p.set_defaults(func=cmd_schema)
     p = common(sub.add_parser("export", help="把整个手册输出为 JSON"))
     p.set_defaults(func=cmd_export)
     p = common(sub.add_parser("stats", help="统计流程、步骤、表单、岗位、时限和风险点的数量"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .checks import run_checks
 from .config import Settings, load_settings
+from .editor_schema import stale_ids_schema
 from .loader import Loaded, find_files, load
 from .model import Handbook
 from .problems import Problem, sort_problems
@@ -58,7 +59,8 @@ def check(root: Path, today: dt.date | None = None) -> Checked:
     if hit and hit[0] == key and hit[1] == today:
         return hit[2]
     loaded: Loaded = load(root)
-    problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today))
+    extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []
+    problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra)
     result = Checked(root, loaded.handbook, load_settings(root), problems)
     _memo[root] = (key, today, result)
     return result

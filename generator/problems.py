@@ -74,6 +74,7 @@ CODES: dict[str, CodeInfo] = {
     "W501": CodeInfo("流程已过审核日期", "按流程组织审核，更新 review.last（并视情况提高版本号、补记变更记录）。", "warning"),
     "W502": CodeInfo("内容改动但版本号或变更记录未更新", "提高 version，并在 changelog 最前面补一条记录。", "warning"),
     "W503": CodeInfo("变更记录与版本号不一致", "changelog 的第一条应是当前 version。", "warning"),
+    "W504": CodeInfo("编辑器补全用的 id 列表已过时", "运行 handbook schema，并提交 generator/schemas/ids.schema.json。", "warning"),
 }
 
 

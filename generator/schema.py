@@ -13,6 +13,7 @@ from importlib import resources
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
 
 from .problems import Problem
 from .yamlsource import Document, Plain
@@ -34,14 +35,24 @@ def schema_text(name: str) -> str:
     return resources.files(__package__).joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
 
 
+# Validation accepts any id here: the id lists in ids.schema.json are for editor completion only,
+# and the cross-reference checks report an unknown id with a suggestion.
+_PERMISSIVE_IDS = {"definitions": {k: {} for k in ("role", "record", "procedure", "policy")}}
+
+
 @cache
 def load_schema(name: str) -> dict:
+    if name == "ids":
+        return _PERMISSIVE_IDS
     return json.loads(schema_text(name))
 
 
 @cache
 def _registry() -> Registry:
-    return Registry().with_resource("common.schema.json", Resource.from_contents(load_schema("common")))
+    return Registry().with_resources([
+        ("common.schema.json", Resource.from_contents(load_schema("common"))),
+        ("ids.schema.json", Resource.from_contents(_PERMISSIVE_IDS, default_specification=DRAFT7)),
+    ])
 
 
 @cache
