@@ -254,6 +254,60 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+def cmd_review(args) -> int:
+    from .pipeline import check
+
+    checked = check(_root(args), _today(args))
+    today = _today(args)
+    hb = checked.handbook
+    soon = today + dt.timedelta(days=args.days)
+    rows = sorted((p for p in hb.procedures.values() if p.status == "active" and p.next_review <= soon), key=lambda p: p.next_review)
+    overdue = [p for p in rows if p.next_review < today]
+    if not rows:
+        print(f"没有在 {soon.isoformat()} 前需要审核的流程。")
+    for p in rows:
+        days = (p.next_review - today).days
+        state = f"已逾期 {-days} 天" if days < 0 else f"{days} 天后到期"
+        print(f"{p.path}: {p.title}（{p.code}）下次审核 {p.next_review.isoformat()}，{state}；责任岗位：{hb.role_title(p.owner)}")
+    print(f"{len(overdue)} 个流程已逾期，{len(rows) - len(overdue)} 个将在 {args.days} 天内到期。", file=sys.stderr)
+    return EXIT_PROBLEMS if overdue else EXIT_OK
+
+
+def cmd_codeowners(args) -> int:
+    from .pipeline import check
+
+    root = _root(args)
+    checked = check(root, _today(args))
+    hb, owners = checked.handbook, checked.settings.owners
+    lines = ["# 由 handbook codeowners 根据每个流程的责任岗位生成；岗位与人员的对应写在 handbook.yml 的 owners 中。", ""]
+    missing = set()
+    for p in sorted(hb.procedures.values(), key=lambda p: p.path):
+        people = owners.get(p.owner)
+        if people:
+            lines.append(f"/{p.path} {' '.join(people)}")
+        else:
+            missing.add(p.owner)
+    for r in sorted(hb.records.values(), key=lambda r: r.path):
+        people = owners.get(r.lifecycle.keeper or r.lifecycle.prepare)
+        if people:
+            lines.append(f"/{r.path} {' '.join(people)}")
+    for role in sorted(hb.roles.values(), key=lambda r: r.path):
+        people = owners.get(role.reports_to or role.id) or owners.get(role.id)
+        if people:
+            lines.append(f"/{role.path} {' '.join(people)}")
+    text = "\n".join(lines) + "\n"
+    if args.out == "-":
+        print(text, end="")
+    else:
+        out = root / args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"已写出 {out}（{len(lines) - 2} 条规则）。", file=sys.stderr)
+    for role_id in sorted(missing):
+        print(f"handbook.yml: 岗位 \"{role_id}\"（{hb.role_title(role_id)}）负责流程，但 owners 中没有对应的人员或团队。", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_schema(args) -> int:
     from .editor_schema import IDS_FILE, ids_schema_text
     from .pipeline import check
@@ -305,6 +359,12 @@ def parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("diff", help="与某个 git 版本相比，用中文列出改了什么（Markdown，可贴到合并请求）"))
     p.add_argument("base", help="比较的基准，如 origin/main 或某个提交")
     p.set_defaults(func=cmd_diff)
+    p = common(sub.add_parser("review", help="列出到期或逾期需要审核的流程（有逾期时退出码为 1，供定时 CI 使用）"))
+    p.add_argument("--days", type=int, default=30, help="同时列出多少天内到期的流程（默认 30）")
+    p.set_defaults(func=cmd_review)
+    p = common(sub.add_parser("codeowners", help="根据流程的责任岗位生成 CODEOWNERS 文件"))
+    p.add_argument("--out", default=".github/CODEOWNERS", help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
+    p.set_defaults(func=cmd_codeowners)
     p = common(sub.add_parser("schema", help="更新编辑器补全用的 id 列表（generator/schemas/ids.schema.json）"))
     p.add_argument("--out", help="写到指定文件（默认 generator/schemas/ids.schema.json）")
     p.set_defaults(func=cmd_schema)

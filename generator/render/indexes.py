@@ -44,6 +44,10 @@ def _page(key: str) -> str:
     return INDEX_PAGES[key][0]
 
 
+def _downloads(key: str) -> str:
+    return f"下载：[Excel 表格（.xlsx）]({key}.xlsx) · [CSV]({key}.csv)\n\n"
+
+
 def render_raci(ctx: Context) -> str:
     page = _page("raci")
     matrix = {p.id: raci(ctx, p) for p in ctx.procedures()}
@@ -51,7 +55,7 @@ def render_raci(ctx: Context) -> str:
     roles = sorted((r for r in ctx.roles() if involvement[r.id]), key=lambda r: (r.kind == "external", -involvement[r.id]))
     out = [front_matter(INDEX_PAGES["raci"][1], None, description="每个流程中各岗位的职责：谁负责、谁执行、谁审核、谁知会。", tags=["索引"],
                         extra={"hide": ["navigation", "toc"]})]
-    out.append("# RACI 职责矩阵\n\n由各流程的步骤、责任岗位和所用表单自动推导。\n\n")
+    out.append("# RACI 职责矩阵\n\n由各流程的步骤、责任岗位和所用表单自动推导。\n\n" + _downloads("raci"))
     out.append("| 字母 | 含义 |\n|---|---|\n" + "".join(f"| **{k}** | {v} |\n" for k, v in RACI_LEGEND.items()) + "\n")
     out.append('<div class="hb-raci" markdown>\n\n')
     out.append("| 流程 | " + " | ".join(ctx.role_link(page, r.id) for r in roles) + " |\n")
@@ -69,7 +73,7 @@ def render_retention(ctx: Context) -> str:
     out.append("# 表单保存期限表\n\n按保存期限从短到长排列；点表头可重新排序。到期后由销毁责任人按[各类表单使用及销毁](")
     destroy = ctx.hb.procedures.get("biaodan-xiaohui")
     out[-1] = out[-1].replace("按[各类表单使用及销毁](", f"按{ctx.procedure_link(page, destroy.id)}流程" if destroy else "按规定")
-    out.append("销毁。\n\n")
+    out.append("销毁。\n\n" + _downloads("retention"))
     out.append("| 编号 | 表单 | 编制 | 填写 | 审核 | 保管 | 保存期限 | 归档期限 | 销毁责任人 | 说明 |\n")
     out.append("|---|---|---|---|---|---|---|---|---|---|\n")
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
@@ -90,7 +94,7 @@ def render_time_limits(ctx: Context) -> str:
     out = [front_matter(INDEX_PAGES["time-limits"][1], None, description="全部流程的时限，按流程和紧急程度列出。", tags=["索引"], extra={"hide": ["toc"]})]
     out.append("# 时限一览\n\n")
     rows = [(p, s, t) for p in ctx.procedures() for s, t in p.time_limits()]
-    out.append(f"全手册共 {len(rows)} 项时限。“≤”表示在规定时间内完成，“提前”表示须在某事之前完成。\n\n")
+    out.append(f"全手册共 {len(rows)} 项时限。“≤”表示在规定时间内完成，“提前”表示须在某事之前完成。\n\n" + _downloads("time-limits"))
     out.append("| 流程 | 步骤 | 岗位 | 紧急程度 | 条件 | 时限 | 起算 | 说明 |\n|---|---|---|---|---|---|---|---|\n")
     urgency_order = {None: 0, "normal": 1, "urgent": 2, "critical": 3}
     for p, s, t in sorted(rows, key=lambda x: (x[0].code, x[1].index, urgency_order[x[2].urgency])):

@@ -7,6 +7,7 @@ import datetime as dt
 from ..config import Settings
 from ..model import Handbook
 from .context import Context, chart_file, procedure_page, record_page, role_page
+from .exports import render_exports
 from .indexes import render_indexes
 from .procedure_page import render_procedure
 from .record_page import render_record
@@ -45,6 +46,7 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
     for role in ctx.roles():
         files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
     files.update(render_indexes(ctx, set(pdf_files)))
+    files.update(render_exports(ctx))
     from .guide import render_error_codes
     from .home import render_home
 

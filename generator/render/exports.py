@@ -1,0 +1,91 @@
+"""Auditor exports: the RACI matrix, retention schedule and time-limit table as CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..model import ARCHIVE_CLASS_NAMES, URGENCY_NAMES
+from .context import Context
+from .indexes import raci
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def raci_table(ctx: Context) -> Table:
+    matrix = {p.id: raci(ctx, p) for p in ctx.procedures()}
+    roles = [r for r in ctx.roles() if any(r.id in m for m in matrix.values())]
+    header = ["流程编号", "流程", "类别", *[r.title for r in roles]]
+    rows = [[p.code, p.title, p.category, *[matrix[p.id].get(r.id, "") for r in roles]] for p in ctx.procedures()]
+    return header, rows
+
+
+def retention_table(ctx: Context) -> Table:
+    hb = ctx.hb
+    header = ["表单编号", "表单", "编制", "填写", "审核", "保管", "保存期限", "保存年数", "归档期限", "销毁责任人", "说明"]
+    rows = []
+    for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
+        lc = r.lifecycle
+        years = str(lc.retention) if isinstance(lc.retention, int) else ""
+        rows.append([r.code, r.title, hb.role_title(lc.prepare), "、".join(map(hb.role_title, lc.fill)),
+                     "、".join(map(hb.role_title, lc.review)), hb.role_title(lc.keeper), lc.retention_label, years,
+                     ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", ""), hb.role_title(lc.destroy), lc.note or ""])
+    return header, rows
+
+
+def time_limit_table(ctx: Context) -> Table:
+    hb = ctx.hb
+    header = ["流程编号", "流程", "步骤序号", "步骤", "岗位", "紧急程度", "条件", "类型", "数量", "单位", "时限", "起算", "说明"]
+    units = {"minute": "分钟", "hour": "小时", "day": "日", "workday": "工作日", "week": "周", "month": "月"}
+    rows = []
+    for p in ctx.procedures():
+        for s, t in p.time_limits():
+            rows.append([p.code, p.title, str(s.number), s.name, hb.role_title(s.role), URGENCY_NAMES.get(t.urgency or "", "不分"),
+                         t.condition or "", "提前" if t.kind == "before" else "之内", t.amount_text, units[t.unit], t.short,
+                         t.start or "", t.note or ""])
+    return header, rows
+
+
+TABLES = {"raci": ("RACI职责矩阵", raci_table), "retention": ("表单保存期限表", retention_table),
+          "time-limits": ("时限一览", time_limit_table)}
+
+
+def to_csv(table: Table) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(table[0])
+    writer.writerows(table[1])
+    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese correctly
+
+
+def to_xlsx(title: str, table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(table[0])
+    for row in table[1]:
+        ws.append([int(c) if c.isdigit() and len(c) < 6 else c for c in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EAF6")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "C2"
+    for col in ws.columns:
+        width = max(len(str(c.value or "")) for c in col)
+        ws.column_dimensions[col[0].column_letter].width = min(max(6, width * 2 + 2), 40)
+    wb.properties.creator = "handbook"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def render_exports(ctx: Context) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for key, (title, build) in TABLES.items():
+        table = build(ctx)
+        files[f"indexes/{key}.csv"] = to_csv(table)
+        files[f"indexes/{key}.xlsx"] = to_xlsx(title, table)
+    return files
