@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from .model import Handbook, Procedure
+from .model import Handbook, Procedure, Src
 from .problems import Pos, Problem, sort_problems
 from .schema import suggest
 
@@ -20,67 +20,65 @@ def _missing(code: str, what: str, value: str, pos: Pos, known: Iterable[str], h
 
 def check_references(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     roles, records, procs = hb.known_ids["role"], hb.known_ids["record"], hb.known_ids["procedure"]
+    # positions are looked up only for the references that fail
 
-    def role(value: str | None, pos: Pos) -> Iterator[Problem]:
+    def role(value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
         if value and value not in roles:
-            yield _missing("E203", "岗位", value, pos, roles, "（岗位 id 是 roles/ 下的文件名）")
+            yield _missing("E203", "岗位", value, src.at(*keys), roles, "（岗位 id 是 roles/ 下的文件名）")
 
-    def record(value: str, pos: Pos) -> Iterator[Problem]:
+    def record(value: str, src: Src, *keys: object) -> Iterator[Problem]:
         if value not in records:
-            yield _missing("E202", "表单", value, pos, records, "（表单 id 是 records/ 下的文件名）")
+            yield _missing("E202", "表单", value, src.at(*keys), records, "（表单 id 是 records/ 下的文件名）")
 
-    def procedure(value: str | None, pos: Pos) -> Iterator[Problem]:
+    def procedure(value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
         if value and value not in procs:
-            yield _missing("E201", "流程", value, pos, procs, "（流程 id 是 procedures/ 下的文件名）")
+            yield _missing("E201", "流程", value, src.at(*keys), procs, "（流程 id 是 procedures/ 下的文件名）")
 
     for p in hb.procedures.values():
-        yield from role(p.owner, p.src.at("owner"))
+        yield from role(p.owner, p.src, "owner")
         risk_ids = {r.id for r in p.risks}
         for s in p.steps:
-            yield from role(s.role, s.src.at("role"))
+            yield from role(s.role, s.src, "role")
             for i, r in enumerate(s.records):
-                yield from record(r, s.src.at("records", i))
+                yield from record(r, s.src, "records", i)
             for i, r in enumerate(s.risks):
                 if r not in risk_ids:
                     yield _missing("E205", "风险点", r, s.src.at("risks", i), risk_ids, "（请在本流程的 risks 中定义它）")
         for x in p.interfaces:
-            yield from procedure(x.procedure, x.src.at("procedure"))
+            yield from procedure(x.procedure, x.src, "procedure")
             if x.procedure == p.id:
                 yield Problem(x.src.at("procedure"), "E201", f"流程接口指向了流程自己（\"{p.id}\"）：请改成另一个流程的 id。")
         for i, r in enumerate(p.evidence):
-            yield from record(r, p.src.at("evidence", i))
+            yield from record(r, p.src, "evidence", i)
         for i, pol in enumerate(p.policies):
             if pol not in hb.policies:
                 yield _missing("E206", "制度页面", pol, p.src.at("policies", i), hb.policies, "（制度页面是 docs/policies/ 下的 .md 文件名）")
     for r in hb.records.values():
         lc = r.lifecycle
-        yield from role(lc.prepare, r.src.at("lifecycle", "prepare"))
+        yield from role(lc.prepare, r.src, "lifecycle", "prepare")
         for i, x in enumerate(lc.fill):
-            yield from role(x, r.src.at("lifecycle", "fill", i))
+            yield from role(x, r.src, "lifecycle", "fill", i)
         for i, x in enumerate(lc.review):
-            yield from role(x, r.src.at("lifecycle", "review", i))
-        yield from role(lc.keeper, r.src.at("lifecycle", "keeper"))
-        yield from role(lc.destroy, r.src.at("lifecycle", "destroy"))
+            yield from role(x, r.src, "lifecycle", "review", i)
+        yield from role(lc.keeper, r.src, "lifecycle", "keeper")
+        yield from role(lc.destroy, r.src, "lifecycle", "destroy")
         for i, a in enumerate(r.approvals):
-            yield from role(a.role, r.src.at("approvals", i, "role"))
+            yield from role(a.role, r.src, "approvals", i, "role")
     for ro in hb.roles.values():
-        yield from role(ro.reports_to, ro.src.at("reports_to"))
+        yield from role(ro.reports_to, ro.src, "reports_to")
         for i, t in enumerate(ro.tasks):
-            yield from procedure(t.procedure, ro.src.at("tasks", i, "procedure"))
+            yield from procedure(t.procedure, ro.src, "tasks", i, "procedure")
             for j, rec in enumerate(t.records):
-                yield from record(rec, ro.src.at("tasks", i, "records", j))
+                yield from record(rec, ro.src, "tasks", i, "records", j)
 
 
 def check_unique_codes(hb: Handbook, today: dt.date) -> Iterator[Problem]:
-    seen: dict[str, tuple[str, Pos]] = {}
-    items = [(p.code, p.title, p.src.at("code")) for p in hb.procedures.values()]
-    items += [(r.code, r.title, r.src.at("code")) for r in hb.records.values()]
-    for code, title, pos in sorted(items, key=lambda x: x[2]):
-        if code in seen:
-            other_title, other = seen[code]
-            yield Problem(pos, "E208", f"编号 \"{code}\" 已被 {other.path}（{other_title}）使用：请换一个未用过的编号。")
-        else:
-            seen[code] = (title, pos)
+    seen: dict[str, object] = {}
+    items = sorted([*hb.procedures.values(), *hb.records.values()], key=lambda o: o.path)
+    for obj in items:
+        other = seen.setdefault(obj.code, obj)
+        if other is not obj:
+            yield Problem(obj.src.at("code"), "E208", f"编号 \"{obj.code}\" 已被 {other.path}（{other.title}）使用：请换一个未用过的编号。")
 
 
 def check_categories(hb: Handbook, today: dt.date) -> Iterator[Problem]:
@@ -137,12 +135,12 @@ def flow_problems(p: Procedure) -> Iterator[Problem]:
             if b.label in labels:
                 yield Problem(b.src.at("label"), "E405", f"第 {s.number} 步有两条分支都叫“{b.label}”：分支标签必须互不相同。")
             labels[b.label] = 1
-        for target, pos in ([(s.next, s.src.at("next"))] if s.next else [(b.next, b.src.at("next")) for b in s.branches]):
+        for target, src in ([(s.next, s.src)] if s.next else [(b.next, b.src) for b in s.branches]):
             if target == s.id:
-                yield Problem(pos, "E407", f"第 {s.number} 步“{s.name}”指向了自己：请改成下一步的 id 或 end。")
+                yield Problem(src.at("next"), "E407", f"第 {s.number} 步“{s.name}”指向了自己：请改成下一步的 id 或 end。")
                 broken = True
             elif target != END and target not in ids:
-                yield Problem(pos, "E204", f"下一步 \"{target}\" 不存在{suggest(target, ids)}可用的步骤：{'、'.join(ids)}，或 end。")
+                yield Problem(src.at("next"), "E204", f"下一步 \"{target}\" 不存在{suggest(target, ids)}可用的步骤：{'、'.join(ids)}，或 end。")
                 broken = True
             else:
                 edges[s.id].append(target)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,42 +37,96 @@ def find_files(root: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def load(root: Path) -> Loaded:
-    """Read every file of the handbook at `root`. Collects every problem instead of stopping at the first."""
+PARALLEL_FROM = 400  # files; below this, worker processes cost more than they save
+
+
+@dataclass
+class FileResult:
+    kind: str
+    rel: str
+    stem: str
+    data: object | None  # the validated data (plain dicts and lists: cheap to send between processes)
+    problems: list[Problem]
+    text: str = ""
+
+    def build(self):
+        """The model object, built in the main process."""
+        if self.data is None:
+            return None
+        return BUILDERS[self.kind](self.data, Document(self.rel, self.text))
+
+
+def load_file(root: Path, kind: str, path: Path) -> FileResult:
+    """Read and validate one file (runs in a worker process for big handbooks)."""
+    rel = path.relative_to(root).as_posix()
+    stem = path.name.rsplit(".", 1)[0]
+    if path.suffix != ".yaml" or not FILE_NAME.fullmatch(stem):
+        return FileResult(kind, rel, stem, None, [Problem(Pos(rel), "E112", f"文件名 \"{path.name}\" 不合规：应为小写字母、数字和连字符，扩展名 .yaml（如 shouwen.yaml）。")])
+    try:
+        doc = read(root, path)
+        data, problems = schema.validate(doc, kind)
+    except LoadError as exc:
+        return FileResult(kind, rel, stem, None, [exc.problem])
+    file_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(file_id, str) and file_id != stem:
+        problems.append(Problem(doc.pos(("id",)), "E107",
+                                f"id \"{file_id}\" 与文件名 \"{path.name}\" 不一致：把 id 改成 \"{stem}\"，或把文件改名为 {file_id}.yaml。"))
+        return FileResult(kind, rel, stem, None, problems)
+    ok = not any(p.is_error for p in problems)
+    return FileResult(kind, rel, stem, data if ok else None, problems, doc.text)
+
+
+def _load_chunk(root: Path, items: list[tuple[str, Path]]) -> list[FileResult]:
+    gc.disable()  # a worker builds many small objects and keeps them all: collecting finds nothing
+    return [load_file(root, kind, path) for kind, path in items]
+
+
+def load(root: Path, workers: int | None = None) -> Loaded:
+    """Read every file of the handbook at `root`, in parallel for big handbooks. Collects every
+    problem instead of stopping at the first."""
     root = root.resolve()
+    files = find_files(root)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 1 and len(files) >= PARALLEL_FROM:
+            results = _load_parallel(root, files, workers)
+        else:
+            results = [load_file(root, kind, path) for kind, path in files]
+    finally:
+        if enabled:
+            gc.enable()
     result = Loaded(Handbook())
     hb = result.handbook
-    for kind, path in find_files(root):
-        rel = path.relative_to(root).as_posix()
-        stem = path.name.rsplit(".", 1)[0]
-        if path.suffix != ".yaml" or not FILE_NAME.fullmatch(stem):
-            result.problems.append(Problem(Pos(rel), "E112", f"文件名 \"{path.name}\" 不合规：应为小写字母、数字和连字符，扩展名 .yaml（如 shouwen.yaml）。"))
+    tables = {"procedure": hb.procedures, "record": hb.records, "role": hb.roles}
+    for fr in results:
+        result.problems.extend(fr.problems)
+        if fr.problems and fr.problems[0].code == "E112":
             continue
-        hb.known_ids[kind].add(stem)
-        try:
-            doc = read(root, path)
-        except LoadError as exc:
-            result.problems.append(exc.problem)
+        hb.known_ids[fr.kind].add(fr.stem)
+        obj = fr.build()
+        if obj is None:
             continue
-        result.documents[rel] = doc
-        data, problems = schema.validate(doc, kind)
-        result.problems.extend(problems)
-        file_id = data.get("id") if isinstance(data, dict) else None
-        if isinstance(file_id, str) and file_id != stem:
-            result.problems.append(Problem(doc.pos(("id",)), "E107",
-                                           f"id \"{file_id}\" 与文件名 \"{path.name}\" 不一致：把 id 改成 \"{stem}\"，或把文件改名为 {file_id}.yaml。"))
-            continue
-        if any(p.is_error for p in problems):
-            continue
-        obj = BUILDERS[kind](data, doc)
-        table = {"procedure": hb.procedures, "record": hb.records, "role": hb.roles}[kind]
+        table = tables[fr.kind]
         if obj.id in table:
-            result.problems.append(Problem(doc.pos(("id",)), "E207",
+            result.problems.append(Problem(obj.src.at("id"), "E207",
                                            f"id \"{obj.id}\" 与 {table[obj.id].path} 重复：给其中一个改名（文件名与 id 一起改）。"))
             continue
         table[obj.id] = obj
     hb.policies = load_policies(root)
     return result
+
+
+def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(files) // (workers * 4))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
+        return [fr for chunk in pool.map(_load_chunk, [root] * len(chunks), chunks) for fr in chunk]
 
 
 def load_policies(root: Path) -> dict[str, Policy]:

@@ -256,6 +256,7 @@ def plan_form(r: RecordType, shrink: float = 1.0, fill: bool = True) -> FormPlan
 REG_APPROVAL_MM = {"A4": 22.0, "A5": 18.0}  # the row of approval boxes under a register's table
 FIELD_LINE_MM = 8.0  # a line of "label：＿＿＿" blanks above a register's table
 FIELDS_A_LINE = 4
+MIN_ROW_MM = 5.0
 
 
 @dataclass
@@ -286,7 +287,8 @@ def plan_register(r: RecordType, shrink: float = 1.0) -> RegisterPlan:
     head = max(10.0 if not paper.small else 8.0, max(lines, default=1) * line + 3)
     avail = (paper.inner_height - HEAD_MM[paper.size] - FOOT_MM - head - SAFETY_MM - extra) * shrink
     target = 8.0 if not paper.small else 7.0
-    rows = r.rows or max(1, math.floor(avail / target))
+    # `rows` as written, but never so many that a row is lower than a line of handwriting
+    rows = max(1, min(r.rows or math.floor(avail / target), math.floor(avail / MIN_ROW_MM)))
     return RegisterPlan(paper, widths, head, rows, avail / rows, header_pt, field_lines, approval_h, signs)
 
 

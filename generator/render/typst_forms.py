@@ -134,35 +134,47 @@ PREAMBLE = r"""
 
 #let boxsign(pt, stacked) = text(size: pt * 1pt, if stacked [签字：#blank(20mm) \ 日期：#datefill] else [签字：#blank(20mm)#h(3mm)日期：#datefill])
 
-#let register-sheet(d) = fill-page(d, extra => {
-  sheet-head(d, right: [第#blank(12mm)页])
-  if d.fields.len() > 0 {
-    grid(columns: (1fr,) * calc.min(d.fields.len(), 4), row-gutter: 4mm, ..d.fields.map(f => [#f：#blank(22mm)]))
-    v(3mm)
+#let register-table(d, rows, row-h) = block(stroke: 1.2pt, table(
+  columns: d.widths.map(w => w * 1mm),
+  rows: (auto,) + (row-h,) * rows,
+  stroke: 0.5pt, inset: (x: 1mm, y: 1mm), align: center + horizon,
+  table.header(..d.columns.enumerate().map(((i, c)) => {
+    let body = text(size: d.head_pt * 1pt, {
+      c.label
+      if c.hint != none { linebreak(); text(size: d.head_pt * 0.8pt, fill: gray, c.hint) }
+    })
+    if i == 0 { minh((d.head_h - 2) * 1mm, body, al: center + horizon) } else { body }
+  })),
+  table.hline(y: 1, stroke: 1pt),
+  ..range(rows * d.columns.len()).map(_ => []),
+))
+
+// The blank rows share what the page leaves; only the small parts are measured (a big table is slow to lay out twice).
+#let register-sheet(d) = context {
+  let w = d.inner_w * 1mm
+  let above = {
+    sheet-head(d, right: [第#blank(12mm)页])
+    if d.fields.len() > 0 {
+      grid(columns: (1fr,) * calc.min(d.fields.len(), 4), row-gutter: 4mm, ..d.fields.map(f => [#f：#blank(22mm)]))
+      v(3mm)
+    }
   }
-  let n = d.columns.len()
-  let row-h = d.row_h * 1mm + extra / d.rows
-  block(stroke: 1.2pt, table(
-    columns: d.widths.map(w => w * 1mm),
-    rows: (auto,) + (row-h,) * d.rows,
-    stroke: 0.5pt, inset: (x: 1mm, y: 1mm), align: center + horizon,
-    table.header(..d.columns.enumerate().map(((i, c)) => {
-      let body = text(size: d.head_pt * 1pt, {
-        c.label
-        if c.hint != none { linebreak(); text(size: d.head_pt * 0.8pt, fill: gray, c.hint) }
-      })
-      if i == 0 { minh((d.head_h - 2) * 1mm, body, al: center + horizon) } else { body }
-    })),
-    table.hline(y: 1, stroke: 1pt),
-    ..range(d.rows * n).map(_ => []),
-  ))
-  if d.approvals.len() > 0 {
-    v(2mm)
-    table(columns: (1fr,) * d.approvals.len(), rows: d.approval_h * 1mm, stroke: rule, inset: 2mm,
-      ..d.approvals.map(a => { a; place(bottom + right, align(right, boxsign(d.pt, d.stacked))) }))
+  let below = {
+    if d.approvals.len() > 0 {
+      v(2mm)
+      table(columns: (1fr,) * d.approvals.len(), rows: d.approval_h * 1mm, stroke: rule, inset: 2mm,
+        ..d.approvals.map(a => { a; place(bottom + right, align(right, boxsign(d.pt, d.stacked))) }))
+    }
+    signatures(d.signatures, d.pt)
   }
-  signatures(d.signatures, d.pt)
-})
+  let height(body) = measure(block(width: w, body)).height
+  // measured as a whole (the spacing between the parts counts); one empty row, as a header alone is not laid out
+  let used = height({ above; register-table(d, 1, 0pt); below })
+  let row-h = calc.max(4mm, (d.inner_h * 1mm - used - 1.5mm) / d.rows)
+  above
+  register-table(d, d.rows, row-h)
+  below
+}
 
 #let cut-line(h) = block(height: h, width: 100%, {
   v(1fr)
@@ -288,6 +300,7 @@ def lit(value: Any) -> str:
 
 # ---- compiling, with a cache --------------------------------------------------------------------------
 
+CACHE_SIZE = 1000  # PDFs of about 50 KiB
 _cache: dict[str, bytes] = {}
 _lock = threading.Lock()
 _compiler: Any = None
@@ -316,6 +329,8 @@ def compile_pdf(source: str) -> bytes:
         if hit is not None:
             return hit
         pdf = bytes(_get_compiler().compile(input=source.encode("utf-8"), format="pdf"))
+        if len(_cache) >= CACHE_SIZE:  # a long `serve` session: forget the oldest
+            del _cache[next(iter(_cache))]
         _cache[key] = pdf
     return pdf
 
