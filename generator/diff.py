@@ -136,6 +136,9 @@ def diff_record(old: RecordType, new: RecordType, hb_old: Handbook, hb_new: Hand
     for attr, name in [("title", "名称"), ("code", "编号"), ("version", "版本"), ("kind", "类型")]:
         if getattr(old, attr) != getattr(new, attr):
             out.append(f"{t} {name}：{getattr(old, attr)} → {getattr(new, attr)}")
+    paper = {"portrait": "纵向", "landscape": "横向"}
+    if (old.paper_size, old.orientation) != (new.paper_size, new.orientation):
+        out.append(f"{t} 纸张：{old.paper_size} {paper[old.orientation]} → {new.paper_size} {paper[new.orientation]}")
     lo, ln = old.lifecycle, new.lifecycle
     if lo.retention != ln.retention:
         out.append(f"{t} 保存期限：{lo.retention_label} → {ln.retention_label}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from ..model import Handbook
@@ -9,16 +10,18 @@ from .context import INDEX_PAGES, procedure_page, record_page, role_page
 
 
 def build_nav(hb: Handbook, generated: dict, docs_dir: Path, category_order: list[str] | None = None) -> list:
-    categories = {cat: [{p.title: procedure_page(p)} for p in procs] for cat, procs in hb.categories(category_order).items()}
+    """Titles are HTML-escaped: the theme writes nav titles into the page as they are."""
+    e = html.escape
+    categories = {e(cat): [{e(p.title): procedure_page(p)} for p in procs] for cat, procs in hb.categories(category_order).items()}
     nav: list = [{"首页": "index.md"} if "index.md" in generated or (docs_dir / "index.md").exists() else None]
     nav.append({"流程": [{cat: pages} for cat, pages in categories.items()]})
-    nav.append({"表单": [{f"{r.title}": record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
-    nav.append({"岗位": [{r.title: role_page(r)} for r in hb.roles.values()]})
+    nav.append({"表单": [{e(r.title): record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
+    nav.append({"岗位": [{e(r.title): role_page(r)} for r in hb.roles.values()]})
     indexes = [{title: path} for path, title in INDEX_PAGES.values() if path in generated]
     if indexes:
         nav.append({"索引": indexes})
     if hb.policies:
-        nav.append({"制度": [{pol.title: pol.path.removeprefix("docs/")} for pol in hb.policies.values()]})
+        nav.append({"制度": [{e(pol.title): pol.path.removeprefix("docs/")} for pol in hb.policies.values()]})
     guide = sorted(p.relative_to(docs_dir).as_posix() for p in (docs_dir / "guide").glob("*.md")) if (docs_dir / "guide").is_dir() else []
     guide_items = [g for g in guide] + [g for g in generated if g.startswith("guide/") and g not in guide]
     if guide_items:

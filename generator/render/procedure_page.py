@@ -9,15 +9,20 @@ from .text import block, cell, esc
 
 def front_matter(title: str, source: str | None, *, description: str | None = None, tags: list[str] | None = None,
                  boost: float | None = None, extra: dict | None = None) -> str:
-    """YAML front matter. Values are JSON-quoted strings, which YAML reads back verbatim."""
+    """YAML front matter. Values are JSON-quoted strings, which YAML reads back verbatim. Themes put
+    title, description and tags into HTML without escaping them, so they are HTML-escaped here."""
+    import html
     import json
 
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    def value(text: str) -> str:
+        return json.dumps(html.escape(" ".join(text.split()), quote=True), ensure_ascii=False)
+
+    lines = ["---", f"title: {value(title)}"]
     if description:
-        lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
+        lines.append(f"description: {value(description)}")
     if tags:
         lines.append("tags:")
-        lines += [f"  - {json.dumps(t, ensure_ascii=False)}" for t in tags]
+        lines += [f"  - {value(t)}" for t in tags]
     if boost:
         lines += ["search:", f"  boost: {boost}"]
     if source:
