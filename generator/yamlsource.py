@@ -7,6 +7,7 @@ merge keys are refused, which also defuses "billion laughs" documents.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -117,6 +118,8 @@ def parse(text: str, rel: str) -> Document:
     """Parse YAML text into a Document. Raises LoadError with the position of the first problem."""
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise _fail(rel, 1, 1, "E108", "文件是空的：请写入内容（可用 handbook new 生成骨架），或删除该文件。")
+    if _maybe_deep(text):
+        _refuse_deep_nesting(text, rel)
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -144,6 +147,32 @@ def _compose(text: str) -> yaml.Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+_DEEP_INDENT = re.compile(rf"^ {{{2 * MAX_DEPTH},}}", re.M)
+_DEEP_DASHES = re.compile(rf"(?:-\s+){{{MAX_DEPTH},}}")
+
+
+def _maybe_deep(text: str) -> bool:
+    """Cheap signs of very deep nesting; PyYAML's composer recurses and can crash the interpreter."""
+    return (text.count("[") + text.count("{") > 4 * MAX_DEPTH or bool(_DEEP_INDENT.search(text))
+            or bool(_DEEP_DASHES.search(text)))
+
+
+def _refuse_deep_nesting(text: str, rel: str) -> None:
+    """Measure nesting with libyaml's event parser, which keeps its own stack (no recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    raise _fail(rel, m.line + 1, m.column + 1, "E109", f"嵌套层次过深（超过 {MAX_DEPTH} 层）：请简化文件结构。")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the syntax error is reported by the normal parse
 
 
 def _refuse_anchors(text: str, rel: str) -> None:

@@ -21,7 +21,7 @@ def render_record(ctx: Context, r: RecordType, form_html: str | None, pdf_name: 
         out.append(f'<p class="hb-keywords">又称：{"、".join(esc(k) for k in r.keywords)}</p>\n\n')
     actions = []
     if form_html:
-        actions.append('<button class="md-button md-button--primary hb-print" type="button" onclick="window.print()">打印空白表</button>')
+        actions.append('<button class="md-button md-button--primary hb-print" type="button">打印空白表</button>')
     if pdf_name:
         actions.append(f'[下载 PDF]({pdf_name}){{ .md-button }}')
     if actions:
