@@ -26,7 +26,7 @@ def hostile_handbook(root):
     root.mkdir(parents=True)
     shutil.copy(FIXTURES / "mini/mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(FIXTURES / "mini/docs", root / "docs")
-    (root / "docs/policies/evil.md").write_text(f"---\ntitle: 制度\n---\n# 制度\n", encoding="utf-8")
+    (root / "docs/policies/evil.md").write_text("---\ntitle: 制度\n---\n# 制度\n", encoding="utf-8")
     for d in ("procedures/x", "records", "roles"):
         (root / d).mkdir(parents=True)
 
