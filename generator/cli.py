@@ -80,6 +80,9 @@ def cmd_gen(args) -> int:
     checked = _check_or_fail(root, _today(args))
     if checked.errors:
         return EXIT_PROBLEMS
+    from .render import cache
+
+    cache.directory = root / ".cache" / "handbook"
     files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
     out = Path(args.out)
     tmp = Path(tempfile.mkdtemp(prefix=".handbook-gen-", dir=out.parent if out.parent.exists() else None))

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import timing
 from .checks import run_checks
 from .config import Settings, load_settings
 from .editor_schema import stale_ids_schema
@@ -58,9 +59,11 @@ def check(root: Path, today: dt.date | None = None) -> Checked:
     hit = _memo.get(root)
     if hit and hit[0] == key and hit[1] == today:
         return hit[2]
-    loaded: Loaded = load(root)
-    extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []
-    problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra)
+    with timing.stage("load"):
+        loaded: Loaded = load(root)
+    with timing.stage("check"):
+        extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []
+        problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra)
     result = Checked(root, loaded.handbook, load_settings(root), problems)
     _memo[root] = (key, today, result)
     return result

@@ -13,6 +13,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .pipeline import check
+from .render import cache
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.site import render_site
@@ -39,6 +40,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 log.error("%s", p)
             raise PluginError(f"handbook check 发现 {len(checked.errors)} 个错误，未生成网站。请按上面各行的提示修改后重试。")
         self.checked = checked
+        cache.directory = self.root / ".cache" / "handbook"
         self._configure_search(config, checked)
         self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
                                      directory_urls=config.use_directory_urls)

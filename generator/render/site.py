@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import timing
 from ..config import Settings
 from ..model import Handbook
 from .context import Context, chart_file, procedure_page, record_page, role_page
@@ -24,7 +25,8 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
     if charts:
         from .charts import render_charts
 
-        svgs = render_charts(ctx)
+        with timing.stage("render: charts"):
+            svgs = render_charts(ctx)
     for p in ctx.procedures():
         svg = svgs.get(p.id)
         files[procedure_page(p)] = render_procedure(ctx, p, svg)
@@ -38,7 +40,8 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
     except ImportError:  # the forms module lands with the printable-forms issue
         render_forms = None
     if render_forms:
-        forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
+        with timing.stage("render: forms and PDFs"):
+            forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
     files.update(pdf_files)
     for r in ctx.records():
         pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None

@@ -7,7 +7,7 @@ Compiled PDFs are cached by a hash of their source, so `mkdocs serve` only recom
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Handbook, RecordType
+from . import cache
 from .form_layout import (
     CUT_MM,
     META_PT,
@@ -300,8 +301,6 @@ def lit(value: Any) -> str:
 
 # ---- compiling, with a cache --------------------------------------------------------------------------
 
-CACHE_SIZE = 1000  # PDFs of about 50 KiB
-_cache: dict[str, bytes] = {}
 _lock = threading.Lock()
 _compiler: Any = None
 
@@ -310,6 +309,16 @@ def font_dir() -> str:
     import pylopdf_fonts_zh_cn
 
     return str(Path(pylopdf_fonts_zh_cn.serif_path()).parent)
+
+
+def _forget_compiler() -> None:
+    """A forked worker must not share the parent's compiler (and its threads): it builds its own."""
+    global _compiler, _lock
+    _compiler = None
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_compiler)
 
 
 def _get_compiler() -> Any:
@@ -322,22 +331,19 @@ def _get_compiler() -> Any:
 
 
 def compile_pdf(source: str) -> bytes:
-    """Compile Typst source to PDF bytes; the same source is compiled once per process."""
-    key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    """Compile Typst source to PDF bytes; cached by the source (in memory, and on disk when set)."""
+    key = cache.key(source)
+    hit = cache.get("pdf", key)
+    if hit is not None:
+        return hit
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            return hit
         pdf = bytes(_get_compiler().compile(input=source.encode("utf-8"), format="pdf"))
-        if len(_cache) >= CACHE_SIZE:  # a long `serve` session: forget the oldest
-            del _cache[next(iter(_cache))]
-        _cache[key] = pdf
+    cache.put("pdf", key, pdf)
     return pdf
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    cache.clear_memory()
 
 
 def page_count(pdf: bytes) -> int:

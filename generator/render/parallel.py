@@ -1,0 +1,34 @@
+"""Render many independent items on all cores. Workers are forked and see the function and the
+items already (nothing of the model is pickled); only index ranges go out and results come back.
+Below a threshold the start-up cost is not worth it and the items render in order."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+_job: list = []  # (fn, items) of the running map, inherited by the forked workers
+
+
+def _run(span: tuple[int, int]) -> list:
+    fn, items = _job
+    return [fn(items[i]) for i in range(*span)]
+
+
+def map_items(fn: Callable[[T], R], items: Sequence[T], *, min_items: int = 150) -> list[R]:
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
+        return [fn(item) for item in items]
+    _job[:] = [fn, items]
+    size = max(1, len(items) // (workers * 4))
+    spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            return [r for part in pool.map(_run, spans) for r in part]
+    finally:
+        _job.clear()
