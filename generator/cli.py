@@ -178,7 +178,7 @@ def cmd_serve(args) -> int:
     if checked.errors:
         return EXIT_PROBLEMS
     config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
-    serve(str(config_file), dev_addr=args.dev_addr, livereload=True)
+    serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
     return EXIT_OK
 
 
@@ -348,6 +348,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True)
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
+    p.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建内容变了的页面，预览时的检索只含重建过的页面）")
     p.set_defaults(func=cmd_serve)
     p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"))
     p.add_argument("--out", required=True, help="输出目录")

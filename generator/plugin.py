@@ -4,6 +4,7 @@ pages and files as generated files. Rendering itself lives in `generator.render`
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -19,6 +20,7 @@ from .render.search import search_dictionary
 from .render.site import render_site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+_CHART_IMG = re.compile(r'<img\b[^>]*\bdata-chart="([a-z0-9-]+)"[^>]*>')
 
 
 class HandbookConfig(Config):
@@ -29,6 +31,12 @@ class HandbookConfig(Config):
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     supports_multiple_instances = False
+    # `mkdocs serve` makes a new plugin for every rebuild but calls on_startup only once
+    incremental = False
+
+    def on_startup(self, *, command, dirty):
+        HandbookPlugin.incremental = command == "serve" and dirty
+        _memoize_jieba()
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
@@ -62,11 +70,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         search.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, config) -> Files:
+        out_dir = self.root / ".cache" / "handbook" / "pages"
         for path, content in self.generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} 与生成的页面同名：请给手写页面改名。")
-            files.append(File.generated(config, path, content=content))
+            if self.incremental:
+                # written to disk only when changed, so `serve --dirty` rebuilds just the pages that changed
+                files.append(_materialize(config, out_dir, path, content))
+            else:
+                files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_page(self, output: str, page, config) -> str:
+        """Swap the chart image for the inline SVG: clickable steps, lane links, text for screen readers.
+        Done on the finished HTML so neither Markdown nor the search index has to read the SVG."""
+        if 'data-chart="' not in output:
+            return output
+
+        def inline(match: re.Match) -> str:
+            folder = page.file.src_uri.rsplit("/", 1)[0]
+            svg = self.generated.get(f"{folder}/{match.group(1)}.svg")
+            return svg if isinstance(svg, str) else match.group(0)
+
+        return _CHART_IMG.sub(inline, output)
 
     def on_page_context(self, context, page, config, nav):
         source = page.meta.get("handbook_source")
@@ -83,3 +109,44 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if (self.root / "handbook.yml").exists():
             server.watch(str(self.root / "handbook.yml"))
         return server
+
+
+def _materialize(config, out_dir: Path, path: str, content: str | bytes) -> File:
+    target = out_dir / path
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        unchanged = target.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return File(path, str(out_dir), config.site_dir, config.use_directory_urls)
+
+
+_jieba_memo: dict = {}
+
+
+def _memoize_jieba() -> None:
+    """Material segments every page's text with jieba on every build; unchanged text segments the
+    same way, so `serve` remembers the answers."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    if getattr(jieba.cut, "_handbook_memo", False):
+        return
+    original = jieba.cut
+
+    def cut(sentence, *args, **kwargs):
+        if args or kwargs:
+            return original(sentence, *args, **kwargs)
+        hit = _jieba_memo.get(sentence)
+        if hit is None:
+            if len(_jieba_memo) > 500_000:
+                _jieba_memo.clear()
+            hit = _jieba_memo[sentence] = tuple(original(sentence))
+        return iter(hit)
+
+    cut._handbook_memo = True
+    jieba.cut = cut

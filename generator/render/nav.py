@@ -23,7 +23,8 @@ def build_nav(hb: Handbook, generated: dict, docs_dir: Path, category_order: lis
     if hb.policies:
         nav.append({"制度": [{e(pol.title): pol.path.removeprefix("docs/")} for pol in hb.policies.values()]})
     guide = sorted(p.relative_to(docs_dir).as_posix() for p in (docs_dir / "guide").glob("*.md")) if (docs_dir / "guide").is_dir() else []
-    guide_items = [g for g in guide] + [g for g in generated if g.startswith("guide/") and g not in guide]
+    guide.sort(key=lambda g: (not g.endswith("/index.md"), g))  # the section's own page first
+    guide_items = guide + [g for g in generated if g.startswith("guide/") and g not in guide]
     if guide_items:
         nav.append({"使用指南": guide_items})
     return [item for item in nav if item]

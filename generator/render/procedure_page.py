@@ -67,7 +67,9 @@ def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None) -> str:
     out.append("## 范围\n\n" + block(p.scope) + "\n")
     out.append("## 流程图\n\n")
     if chart_svg:
-        out.append(f'<div class="hb-chart" markdown="0">\n{chart_svg.strip()}\n</div>\n\n')
+        # An image link any Markdown engine can show; the MkDocs plugin swaps it for the inline SVG
+        # (whose steps link to the table) after the page is rendered.
+        out.append(f'<div class="hb-chart" markdown>\n\n![{esc(p.title)}流程图]({p.id}.svg){{ .hb-chart-img data-chart="{p.id}" }}\n\n</div>\n\n')
         out.append('<p class="hb-chart-note">点击图中的步骤可跳到下表中的说明；下表即流程图的文字版。</p>\n\n')
     else:
         out.append('<p class="hb-chart-missing">流程图暂未生成；步骤见下表。</p>\n\n')

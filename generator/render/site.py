@@ -9,6 +9,9 @@ from ..config import Settings
 from ..model import Handbook
 from .context import Context, chart_file, procedure_page, record_page, role_page
 from .exports import render_exports
+from .forms import render_forms
+from .guide import render_error_codes
+from .home import render_home
 from .indexes import render_indexes
 from .procedure_page import render_procedure
 from .record_page import render_record
@@ -27,33 +30,23 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
 
         with timing.stage("render: charts"):
             svgs = render_charts(ctx)
-    for p in ctx.procedures():
-        svg = svgs.get(p.id)
-        files[procedure_page(p)] = render_procedure(ctx, p, svg)
-        if svg:
-            files[chart_file(p)] = svg
-    forms: dict[str, str] = {}
-    pdf_files: dict[str, bytes] = {}
-    checklists: dict[str, dict[str, str]] = {}
-    try:
-        from .forms import render_forms
-    except ImportError:  # the forms module lands with the printable-forms issue
-        render_forms = None
-    if render_forms:
-        with timing.stage("render: forms and PDFs"):
-            forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
+    with timing.stage("render: pages"):
+        for p in ctx.procedures():
+            svg = svgs.get(p.id)
+            files[procedure_page(p)] = render_procedure(ctx, p, svg)
+            if svg:
+                files[chart_file(p)] = svg
+    with timing.stage("render: forms and PDFs"):
+        forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
     files.update(pdf_files)
-    for r in ctx.records():
-        pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
-        files[record_page(r)] = render_record(ctx, r, forms.get(r.id), pdf)
-    for role in ctx.roles():
-        files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
-    files.update(render_indexes(ctx, set(pdf_files)))
-    files.update(render_exports(ctx))
-    from .guide import render_error_codes
-    from .home import render_home
-
-    files["index.md"] = render_home(ctx)
-
-    files["guide/error-codes.md"] = render_error_codes()
+    with timing.stage("render: pages"):
+        for r in ctx.records():
+            pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
+            files[record_page(r)] = render_record(ctx, r, forms.get(r.id), pdf)
+        for role in ctx.roles():
+            files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
+        files.update(render_indexes(ctx, set(pdf_files)))
+        files.update(render_exports(ctx))
+        files["index.md"] = render_home(ctx)
+        files["guide/error-codes.md"] = render_error_codes()
     return files
