@@ -69,7 +69,7 @@ def fetch(url: str) -> str | None:
 def serve_reload(root: Path) -> float:
     """Start `mkdocs serve`, change one procedure's title, time until the served page shows it."""
     port = free_port()
-    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"], cwd=root, env=ENV,
+    proc = subprocess.Popen([PY, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"], cwd=root, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/procedures/cat0/proc-0/"

@@ -95,10 +95,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return _CHART_IMG.sub(inline, output)
 
     def on_page_context(self, context, page, config, nav):
+        """The "编辑此页" link opens the YAML a generated page comes from (handbook.yml edit_url, or the
+        repository's edit address), never the generated Markdown, which is in no repository."""
         source = page.meta.get("handbook_source")
-        if source:
-            base = self.checked.settings.edit_url or (config.repo_url or "").rstrip("/") + "/edit/main/"
-            page.edit_url = base.rstrip("/") + "/" + source if base.strip("/") else None
+        if page.file.generated_by or source:
+            base = self.checked.settings.edit_url
+            if not base and config.repo_url:
+                base = config.repo_url.rstrip("/") + "/" + (config.edit_uri or "edit/main/").strip("/").removesuffix("docs") + "/"
+            page.edit_url = (base.rstrip("/") + "/" + source) if base and source else None
         return context
 
     def on_serve(self, server, config, builder):

@@ -22,31 +22,27 @@ def pages() -> dict[str, str]:
     return render_indexes(Context(HB, CHECKED.settings, TODAY), set())
 
 
-def table_rows(md: str) -> list[list[str]]:
-    rows = []
-    for line in md.splitlines():
-        if line.startswith("|") and not line.startswith("|---"):
-            rows.append([c.strip() for c in line.strip().strip("|").split(" | ")])
-    return rows
+def table_rows(page: str) -> list[list[str]]:
+    """Rows of the page's HTML tables (the indexes are raw HTML tables), each a list of cell HTML."""
+    return [re.findall(r"<t[hd]>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", page)]
 
 
 def link_text(cell: str) -> str:
-    m = re.match(r"\[([^\]]*)\]", cell)
-    return m.group(1) if m else cell
+    return re.sub(r"<[^>]+>", "", cell)
 
 
 def test_every_step_role_is_in_its_raci_row(pages):
     ctx = Context(HB, CHECKED.settings, TODAY)
     rows = table_rows(pages["indexes/raci.md"])
-    header = rows[len([r for r in rows if r[0].startswith("**")]) + 1]  # after the legend table
+    header = rows[len([r for r in rows if r[0].startswith("<strong>")]) + 1]  # after the legend table
     role_cols = [link_text(c) for c in header[1:]]
-    by_title = {link_text(r[0]): r[1:] for r in rows if r[0].startswith("[")}
+    by_title = {link_text(r[0]): r[1:] for r in rows if r[0].startswith("<a ")}
     for p in ctx.procedures():
         letters = dict(zip(role_cols, by_title[p.title]))
         for s in p.steps:
-            cell = letters[HB.role_title(s.role)].replace("*", "")
+            cell = link_text(letters[HB.role_title(s.role)])
             assert ("A" if s.is_decision else "R") in cell, (p.id, s.id, s.role, cell)
-        assert "A" in letters[HB.role_title(p.owner)], (p.id, p.owner)
+        assert "A" in link_text(letters[HB.role_title(p.owner)]), (p.id, p.owner)
     assert raci(ctx, HB.procedures["shouwen"])["office-clerk"] == "R"
 
 
@@ -65,7 +61,7 @@ def test_each_record_retention_appears_once(pages):
 
 def test_time_limit_table_lists_every_limit(pages):
     md = pages["indexes/time-limits.md"]
-    rows = [r for r in table_rows(md) if r[0].startswith("[") and len(r) == 8]
+    rows = [r for r in table_rows(md) if r[0].startswith("<a ") and len(r) == 8]
     total = sum(len(s.time_limits) for p in HB.procedures.values() for s in p.steps)
     assert len(rows) == total
     assert f"全手册共 {total} 项时限" in md
@@ -74,7 +70,7 @@ def test_time_limit_table_lists_every_limit(pages):
 def test_review_plan_overdue_first():
     late = TODAY + dt.timedelta(days=800)
     md = render_indexes(Context(HB, CHECKED.settings, late), set())["indexes/review.md"]
-    rows = [r for r in table_rows(md) if r[0].startswith("[")]
+    rows = [r for r in table_rows(md) if r[0].startswith("<a ")]
     assert len(rows) == len(HB.procedures)
     dates = [r[6] for r in rows]
     assert dates == sorted(dates)

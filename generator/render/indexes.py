@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, URGENCY_NAMES, Procedure
 from .context import INDEX_PAGES, Context, procedure_page, record_page
+from .html_tables import tables_to_html
 from .procedure_page import front_matter
 from .text import esc
 
@@ -54,7 +55,7 @@ def render_raci(ctx: Context) -> str:
     involvement = {r.id: sum(1 for m in matrix.values() if r.id in m) for r in ctx.roles()}
     roles = sorted((r for r in ctx.roles() if involvement[r.id]), key=lambda r: (r.kind == "external", -involvement[r.id]))
     out = [front_matter(INDEX_PAGES["raci"][1], None, description="每个流程中各岗位的职责：谁负责、谁执行、谁审核、谁知会。", tags=["索引"],
-                        extra={"hide": ["navigation", "toc"]})]
+                        extra={"hide": ["navigation", "toc"], "search": {"exclude": True}})]
     out.append("# RACI 职责矩阵\n\n由各流程的步骤、责任岗位和所用表单自动推导。\n\n" + _downloads("raci"))
     out.append("| 字母 | 含义 |\n|---|---|\n" + "".join(f"| **{k}** | {v} |\n" for k, v in RACI_LEGEND.items()) + "\n")
     out.append('<div class="hb-raci" markdown>\n\n')
@@ -69,7 +70,7 @@ def render_raci(ctx: Context) -> str:
 
 def render_retention(ctx: Context) -> str:
     page = _page("retention")
-    out = [front_matter(INDEX_PAGES["retention"][1], None, description="每种表单/记录的保存期限和销毁责任人。", tags=["索引"], extra={"hide": ["toc"]})]
+    out = [front_matter(INDEX_PAGES["retention"][1], None, description="每种表单/记录的保存期限和销毁责任人。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append("# 表单保存期限表\n\n按保存期限从短到长排列；点表头可重新排序。到期后由销毁责任人按[各类表单使用及销毁](")
     destroy = ctx.hb.procedures.get("biaodan-xiaohui")
     out[-1] = out[-1].replace("按[各类表单使用及销毁](", f"按{ctx.procedure_link(page, destroy.id)}流程" if destroy else "按规定")
@@ -91,7 +92,7 @@ def render_retention(ctx: Context) -> str:
 
 def render_time_limits(ctx: Context) -> str:
     page = _page("time-limits")
-    out = [front_matter(INDEX_PAGES["time-limits"][1], None, description="全部流程的时限，按流程和紧急程度列出。", tags=["索引"], extra={"hide": ["toc"]})]
+    out = [front_matter(INDEX_PAGES["time-limits"][1], None, description="全部流程的时限，按流程和紧急程度列出。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append("# 时限一览\n\n")
     rows = [(p, s, t) for p in ctx.procedures() for s, t in p.time_limits()]
     out.append(f"全手册共 {len(rows)} 项时限。“≤”表示在规定时间内完成，“提前”表示须在某事之前完成。\n\n" + _downloads("time-limits"))
@@ -107,7 +108,7 @@ def render_time_limits(ctx: Context) -> str:
 
 def render_review(ctx: Context) -> str:
     page = _page("review")
-    out = [front_matter(INDEX_PAGES["review"][1], None, description="每个流程的下次审核日期，已逾期的排在最前。", tags=["索引"], extra={"hide": ["toc"]})]
+    out = [front_matter(INDEX_PAGES["review"][1], None, description="每个流程的下次审核日期，已逾期的排在最前。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append(f"# 审核计划\n\n以 {ctx.today.isoformat()} 为准。已逾期的流程排在最前，页面上也会显示提醒。\n\n")
     out.append("| 流程 | 编号 | 责任岗位 | 状态 | 上次审核 | 周期 | 下次审核 | 审核情况 |\n|---|---|---|---|---|---|---|---|\n")
     from ..model import STATUS_NAMES
@@ -129,7 +130,7 @@ def render_review(ctx: Context) -> str:
 
 def render_changes(ctx: Context) -> str:
     page = _page("changes")
-    out = [front_matter(INDEX_PAGES["changes"][1], None, description="流程、表单和岗位的全部变更记录，最新的在前。", tags=["索引"], extra={"hide": ["toc"]})]
+    out = [front_matter(INDEX_PAGES["changes"][1], None, description="流程、表单和岗位的全部变更记录，最新的在前。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append("# 变更记录\n\n")
     rows = []
     for p in ctx.procedures():
@@ -146,7 +147,7 @@ def render_changes(ctx: Context) -> str:
 
 def render_roles(ctx: Context) -> str:
     page = _page("roles")
-    out = [front_matter(INDEX_PAGES["roles"][1], None, description="全部岗位、汇报关系、执行的步骤和定期任务。", tags=["索引"])]
+    out = [front_matter(INDEX_PAGES["roles"][1], None, description="全部岗位、汇报关系、执行的步骤和定期任务。", tags=["索引"], extra={"search": {"exclude": True}})]
     out.append("# 岗位一览\n\n## 汇报关系\n\n")
     children: dict[str | None, list] = {}
     for r in ctx.roles():
@@ -173,7 +174,7 @@ def render_roles(ctx: Context) -> str:
 
 def render_records(ctx: Context, pdfs: set[str]) -> str:
     page = _page("records")
-    out = [front_matter(INDEX_PAGES["records"][1], None, description="全部表单、登记簿和凭证，带编号、保存期限和 PDF。", tags=["索引"], extra={"hide": ["toc"]})]
+    out = [front_matter(INDEX_PAGES["records"][1], None, description="全部表单、登记簿和凭证，带编号、保存期限和 PDF。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append("# 表单一览\n\n| 编号 | 名称 | 类型 | 纸张 | 保存期限 | 使用流程 | PDF |\n|---|---|---|---|---|---|---|\n")
     for r in ctx.records():
         uses = []
@@ -189,7 +190,7 @@ def render_records(ctx: Context, pdfs: set[str]) -> str:
 
 
 def render_indexes(ctx: Context, pdfs: set[str] | None = None) -> dict[str, str]:
-    return {
+    pages = {
         _page("raci"): render_raci(ctx),
         _page("retention"): render_retention(ctx),
         _page("time-limits"): render_time_limits(ctx),
@@ -198,3 +199,4 @@ def render_indexes(ctx: Context, pdfs: set[str] | None = None) -> dict[str, str]
         _page("roles"): render_roles(ctx),
         _page("records"): render_records(ctx, pdfs or set()),
     }
+    return {path: tables_to_html(ctx, path, text) for path, text in pages.items()}
