@@ -15,7 +15,8 @@ class Settings:
     edit_url: str = ""  # e.g. https://git.example.com/office/handbook/edit/main/ — the YAML path is appended
     popular_records: list[str] = field(default_factory=list)  # record ids shown first on the home page
     categories: list[str] = field(default_factory=list)  # category names in the order the site lists them
-    owners: dict[str, list[str]] = field(default_factory=dict)  # role id → people or teams (@user, @org/team) for CODEOWNERS
+    owners: dict[str, list[str]] = field(default_factory=dict)
+    source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers  # role id → people or teams (@user, @org/team) for CODEOWNERS
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # search term → extra words on a page
 
 

@@ -286,6 +286,8 @@ def decorate(svg: str, p: Procedure, lay: Layout, ctx: Context, page: str) -> st
     H = lay.height
     root.set("width", f"{lay.width:.0f}")
     root.set("height", f"{H:.0f}")
+    # fills the column, shrinking to at most 70 % before the box scrolls sideways (phones)
+    root.set("style", f"width:100%;height:auto;max-width:{lay.width:.0f}px;min-width:{0.7 * lay.width:.0f}px")
     root.set("role", "img")
     root.set("class", "hb-swimlane")
     root.set("aria-labelledby", f"chart-title-{p.id} chart-desc-{p.id}")

@@ -157,7 +157,7 @@ def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None) -> str:
         out.append("\n")
     if p.sources:
         out.append('<div class="hb-sources" markdown>\n\n**来源**：' +
-                   "；".join(esc(s.doc) + (f"（{esc(s.section)}）" if s.section else "") for s in p.sources) + "\n\n</div>\n")
+                   "；".join(esc(ctx.settings.source_titles.get(s.doc, s.doc)) + (f"（{esc(s.section)}）" if s.section else "") for s in p.sources) + "\n\n</div>\n")
     return "".join(out)
 
 

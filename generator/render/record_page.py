@@ -68,5 +68,5 @@ def render_record(ctx: Context, r: RecordType, form_html: str | None, pdf_name: 
         out.append("\n")
     if r.sources:
         out.append('<div class="hb-sources" markdown>\n\n**来源**：' +
-                   "；".join(esc(s.doc) + (f"（{esc(s.section)}）" if s.section else "") for s in r.sources) + "\n\n</div>\n")
+                   "；".join(esc(ctx.settings.source_titles.get(s.doc, s.doc)) + (f"（{esc(s.section)}）" if s.section else "") for s in r.sources) + "\n\n</div>\n")
     return "".join(out)
