@@ -256,3 +256,23 @@ def test_compiled_pdfs_are_cached_by_source():
     assert again is first
     assert time.perf_counter() - start < 0.01
     assert compile_pdf(source + " ") is not first
+
+
+def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
+    """手册汇编: one PDF of the whole handbook, linked from the home page."""
+    from conftest import REPO as repo
+    from generator.cli import main as cli_main
+
+    out = tmp_path / "gen"
+    assert cli_main(["gen", "--root", str(repo), "--out", str(out)]) == 0
+    reader = PdfReader(str(out / "handbook.pdf"))
+    from generator.pipeline import check as check_handbook
+
+    hb = check_handbook(repo).handbook
+    assert len(reader.pages) > len(hb.procedures) + len(hb.records)
+    text = "".join(p.extract_text() for p in reader.pages[:3])
+    assert "办公室流程手册" in text and "目录" in text
+    body = "".join(p.extract_text() for p in reader.pages)
+    for p in hb.procedures.values():
+        assert p.code in body, p.code
+    assert "(handbook.pdf)" in (out / "index.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from .text import esc
 PAGE = "index.md"
 
 
-def render_home(ctx: Context) -> str:
+def render_home(ctx: Context, binder: bool = True) -> str:
     hb = ctx.hb
     s = ctx.settings
     out = [front_matter("首页", None, description=f"{s.organisation}{s.office}的工作流程、表单和岗位职责。", extra={"hide": ["navigation"]})]
@@ -21,6 +21,9 @@ def render_home(ctx: Context) -> str:
     out.append('<div class="hb-stats" markdown>\n\n' + "\n".join(
         f"- **{numbers[k]}** {STAT_NAMES[k]}" for k in ("procedures", "steps", "records", "roles", "time_limits", "risks", "recurring_tasks")
     ) + "\n\n</div>\n\n")
+    if binder:
+        out.append("[下载手册汇编 PDF](handbook.pdf){ .md-button } 全部流程（含流程图和步骤）和空白表单合订为一个 PDF，"
+                   "可打印装订成册。\n\n")
     overdue = [p for p in ctx.procedures() if p.status == "active" and p.next_review < ctx.today]
     if overdue:
         out.append(f'!!! warning "{len(overdue)} 个流程已超过审核日期"\n    见{ctx.index_link(PAGE, "review")}。\n\n')

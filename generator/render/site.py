@@ -7,6 +7,8 @@ import datetime as dt
 from .. import timing
 from ..config import Settings
 from ..model import Handbook
+from .compendium import FILE as COMPENDIUM
+from .compendium import render_compendium
 from .context import Context, chart_file, procedure_page, record_page, role_page
 from .exports import render_exports
 from .forms import render_forms
@@ -39,6 +41,10 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
     with timing.stage("render: forms and PDFs"):
         forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
     files.update(pdf_files)
+    if pdfs:
+        with timing.stage("render: forms and PDFs"):
+            forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items() if path.startswith("records/")}
+            files[COMPENDIUM] = render_compendium(ctx, svgs, forms_pdf)
     with timing.stage("render: pages"):
         for r in ctx.records():
             pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
@@ -47,6 +53,6 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
             files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
         files.update(render_indexes(ctx, set(pdf_files)))
         files.update(render_exports(ctx))
-        files["index.md"] = render_home(ctx)
+        files["index.md"] = render_home(ctx, binder=COMPENDIUM in files)
         files["guide/error-codes.md"] = render_error_codes()
     return files
