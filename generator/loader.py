@@ -120,13 +120,18 @@ def load(root: Path, workers: int | None = None) -> Loaded:
 
 def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
 
+    from .parallel import pool
+
+    if "fork" not in mp.get_all_start_methods():
+        return [load_file(root, kind, path) for kind, path in files]
     size = max(50, len(files) // (workers * 4))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    method = "fork" if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
-        return [fr for chunk in pool.map(_load_chunk, [root] * len(chunks), chunks) for fr in chunk]
+    executor = pool(workers)
+    try:
+        return [fr for chunk in executor.map(_load_chunk, [root] * len(chunks), chunks) for fr in chunk]
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def load_policies(root: Path) -> dict[str, Policy]:

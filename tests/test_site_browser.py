@@ -132,3 +132,52 @@ def test_chart_text_fits_in_the_browser(site, chromium):
         }""")
         assert problems == [], f"{path}: {problems}"
     page.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/", "/procedures/gongwen/shouwen/", "/records/shouwen-register/", "/roles/office-director/",
+                                  "/indexes/raci/"])
+def test_no_serious_accessibility_violation(site, chromium, path):
+    """axe-core (npm, installed by .ci/run) on the page content: no serious or critical violation."""
+    import os
+
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: .ci/run installs it with `npm ci`")
+        pytest.skip("axe-core not installed (npm ci)")
+    page = chromium.new_page()
+    page.goto(f"{site}{path}")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+      const r = await axe.run(document.querySelector('.md-content'), {resultTypes: ['violations']});
+      return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    assert result == [], f"{path}: {result}"
+    page.close()
+
+
+def test_procedure_prints_on_a4_without_site_chrome(site, chromium):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = chromium.new_page()
+    page.goto(f"{site}/procedures/gongwen/shouwen/")
+    pdf = page.pdf(prefer_css_page_size=True)
+    reader = PdfReader(BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "签收" in text and "主要步骤" in text
+    assert "办公室流程手册" not in text.split("收文", 1)[0]  # no site header before the content
+    page.emulate_media(media="print")
+    chart, body = page.evaluate("""() => [document.querySelector('.hb-chart svg').getBoundingClientRect().width,
+                                          document.querySelector('.md-content').getBoundingClientRect().width]""")
+    assert 0 < chart <= body + 1  # scaled to the printed width, not cut off
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer']
+        .map(s => document.querySelector(s)).filter(e => e && getComputedStyle(e).display !== 'none').length""")
+    assert hidden == 0
+    page.close()

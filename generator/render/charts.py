@@ -395,8 +395,8 @@ def _titles(ctx: Context) -> dict[str, str]:
 
 def render_charts(ctx: Context) -> dict[str, str]:
     """Every procedure's chart: cached ones from the cache, the others rendered on all cores."""
+    from ..parallel import map_items
     from .context import procedure_page
-    from .parallel import map_items
 
     titles = _titles(ctx)
     out: dict[str, str] = {}

@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable
 
 from ..model import FormField, Handbook, RecordType
+from ..parallel import map_items
 from . import cache
 from .checklists import checklist_pdf, checklist_source, checklists_of
 from .context import Context
@@ -33,7 +34,6 @@ from .form_layout import (
     signature_rows,
     spaced_title,
 )
-from .parallel import map_items
 from .typst_forms import record_pdf, record_source
 
 DATE_FILL = "　　　年　　月　　日"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -13,6 +14,15 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 _job: list = []  # (fn, items) of the running map, inherited by the forked workers
+
+
+def ignore_interrupt() -> None:
+    """Workers leave Ctrl+C to the parent, which cleans up and says so once (no trace from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=ignore_interrupt)
 
 
 def _run(span: tuple[int, int]) -> list:
@@ -27,8 +37,9 @@ def map_items(fn: Callable[[T], R], items: Sequence[T], *, min_items: int = 150)
     _job[:] = [fn, items]
     size = max(1, len(items) // (workers * 4))
     spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    executor = pool(workers)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-            return [r for part in pool.map(_run, spans) for r in part]
+        return [r for part in executor.map(_run, spans) for r in part]
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _job.clear()

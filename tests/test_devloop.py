@@ -1,0 +1,110 @@
+"""The admin's loop as they live it: follow the guide literally, preview with `handbook serve`, and
+an interrupted build leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import FIXTURES, REPO
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
+
+
+def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
+
+
+def copy_content(dst: Path) -> Path:
+    for name in ("procedures", "records", "roles", "docs"):
+        shutil.copytree(REPO / name, dst / name)
+    for name in ("mkdocs.yml", "handbook.yml"):
+        shutil.copy(REPO / name, dst / name)
+    return dst
+
+
+def test_the_editing_guide_followed_literally(tmp_path):
+    """Every `handbook new …` command of docs/guide/editing.md, run as written, gives files that pass
+    `handbook check`, and the new procedure appears in the built site."""
+    root = copy_content(tmp_path / "book")
+    guide = (REPO / "docs/guide/editing.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^handbook (new [^#\n]+?)\s*(?:#.*)?$", guide, re.M)
+    assert len(commands) >= 3
+    for command in commands:
+        r = handbook(*command.split(), cwd=root)
+        assert r.returncode == 0, (command, r.stderr)
+    r = handbook("check", cwd=root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    new_proc = next(c.split()[2] for c in commands if c.startswith("new procedure"))
+    r = handbook("build", "--site-dir", str(tmp_path / "site"), cwd=root)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert list((tmp_path / "site/procedures").glob(f"*/{new_proc}/index.html"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
+                            cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/procedures/gongwen/shouwen/"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and "签收、登记" not in fetch(url):
+            time.sleep(0.5)
+        assert "签收、登记" in fetch(url), "serve did not come up"
+        time.sleep(1.5)
+        path = root / "procedures/gongwen/shouwen.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("name: 签收、登记", "name: 签收并登记来文"), encoding="utf-8")
+        deadline = time.time() + 90
+        while time.time() < deadline and "签收并登记来文" not in fetch(url):
+            time.sleep(0.3)
+        assert "签收并登记来文" in fetch(url)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_interrupted_build_leaves_the_previous_site(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
+    assert handbook("build", cwd=root).returncode == 0
+    before = sorted((p.relative_to(root / "site").as_posix(), p.read_bytes()) for p in (root / "site").rglob("*") if p.is_file())
+    (root / "procedures/gongwen/shouwen.yaml").write_text(
+        (root / "procedures/gongwen/shouwen.yaml").read_text(encoding="utf-8").replace("title: 收文", "title: 收文（新）"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build"], cwd=root, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(root.glob(".site.building-*")) and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)  # what Ctrl+C does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback" not in err
+    after = sorted((p.relative_to(root / "site").as_posix(), p.read_bytes()) for p in (root / "site").rglob("*") if p.is_file())
+    assert after == before
+    assert not list(root.glob(".site.*"))
