@@ -68,8 +68,18 @@ class Book:
         return Run(code, captured.out, captured.err)
 
 
+def make_mini(root: Path) -> Path:
+    """The small fixture handbook at `root`, with the repository's own mkdocs.yml and site assets."""
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site", ".cache"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    assets = root / "docs" / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for f in (REPO / "docs" / "assets").iterdir():
+        if f.is_file():
+            shutil.copy(f, assets / f.name)
+    return root
+
+
 @pytest.fixture
 def book(tmp_path, capsys) -> Book:
-    root = tmp_path / "book"
-    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
-    return Book(root, capsys)
+    return Book(make_mini(tmp_path / "book"), capsys)

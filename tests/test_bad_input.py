@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import make_mini
 
 SHOUWEN = "procedures/gongwen/shouwen.yaml"
 FAWEN = "procedures/gongwen/fawen.yaml"
@@ -106,7 +106,7 @@ CASES = [
 def built_site(tmp_path_factory):
     """The fixture handbook, built once; each case starts from a copy of it with its site/."""
     root = tmp_path_factory.mktemp("built") / "book"
-    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
+    make_mini(root)
     from generator.cli import main
 
     assert main(["build", "--root", str(root)]) == 0

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
+from conftest import REPO, make_mini
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
 
@@ -65,7 +65,7 @@ def fetch(url: str) -> str:
 
 def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
     root = tmp_path / "book"
-    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
+    make_mini(root)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
                             cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -89,7 +89,7 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path):
     root = tmp_path / "book"
-    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site"))
+    make_mini(root)
     assert handbook("build", cwd=root).returncode == 0
     before = sorted((p.relative_to(root / "site").as_posix(), p.read_bytes()) for p in (root / "site").rglob("*") if p.is_file())
     (root / "procedures/gongwen/shouwen.yaml").write_text(

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from conftest import FIXTURES
+from conftest import make_mini
 from generator.cli import main
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> {{ config }} {% if 1 %} [a](javascript:alert(1)) **b** _i_ `c` | \\N "q" \'s\' & # $ @ // ]'
@@ -23,9 +23,9 @@ def evil(limit: int) -> str:
 
 
 def hostile_handbook(root):
-    root.mkdir(parents=True)
-    shutil.copy(FIXTURES / "mini/mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(FIXTURES / "mini/docs", root / "docs")
+    make_mini(root)
+    for d in ("procedures", "records", "roles"):
+        shutil.rmtree(root / d)
     (root / "docs/policies/evil.md").write_text("---\ntitle: 制度\n---\n# 制度\n", encoding="utf-8")
     for d in ("procedures/x", "records", "roles"):
         (root / d).mkdir(parents=True)

@@ -4,26 +4,17 @@ landscape registers."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import os
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from browser import browser, serve
 from form_samples import SAMPLES
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 NAV_TEXTS = ["首页", "流程", "岗位", "办公室流程手册", "目录", "表单一览", "空白表样", "用途"]
 # record id → (title, pages, (width, height) in pt)
 EXPECTED = {
@@ -36,52 +27,21 @@ EXPECTED = {
 }
 
 
-def _browser_or_skip() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-microhei")
-        pytest.skip(f"{CHROMIUM} is missing")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def site(book):
     """The fixture handbook with one record of each kind, built by MkDocs and served over HTTP."""
-    _browser_or_skip()
     for rel, text in SAMPLES.items():
         book.write(rel, text)
-    css = book.path("docs/assets/forms.css")
-    if not css.exists():
-        shutil.copy(REPO / "docs/assets/forms.css", css)
-        book.replace("mkdocs.yml", "  - assets/handbook.css\n", "  - assets/handbook.css\n  - assets/forms.css\n")
     result = book.run("build")
     assert result.code == 0, result.out + result.err
-    root = book.path("site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(book.path("site")) as url:
+        yield url
 
 
 @pytest.fixture
 def page():
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
-        finally:
-            browser.close()
+    with browser() as b:
+        yield b.new_page(viewport={"width": 1280, "height": 900})
 
 
 def test_printing_a_record_page_gives_only_the_form(site, page):
