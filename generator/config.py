@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
+from .problems import Problem
+from .yamlsource import LoadError, convert, decode, parse
 
 
 @dataclass
@@ -15,15 +17,46 @@ class Settings:
     edit_url: str = ""  # e.g. https://git.example.com/office/handbook/edit/main/ — the YAML path is appended
     popular_records: list[str] = field(default_factory=list)  # record ids shown first on the home page
     categories: list[str] = field(default_factory=list)  # category names in the order the site lists them
-    owners: dict[str, list[str]] = field(default_factory=dict)
-    source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers  # role id → people or teams (@user, @org/team) for CODEOWNERS
-    synonyms: dict[str, list[str]] = field(default_factory=dict)  # search term → extra words on a page
+    owners: dict[str, list[str]] = field(default_factory=dict)  # role id → people or teams (@user, @org/team) for CODEOWNERS
+    source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers
 
 
-def load_settings(root: Path) -> Settings:
-    path = root / "handbook.yml"
+FILE = "handbook.yml"
+_KINDS = {"organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",
+          "owners": "岗位 id → 人员列表的映射", "source_titles": "来源 id → 名称的映射"}
+
+
+def _ok(name: str, value: object) -> bool:
+    if name in ("organisation", "office", "edit_url"):
+        return isinstance(value, str)
+    if name in ("popular_records", "categories"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if name == "owners":
+        return isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values())
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
+    """Settings from handbook.yml, and the problems found in it (each with its line:col)."""
+    path = root / FILE
     if not path.exists():
-        return Settings()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    known = Settings.__dataclass_fields__
-    return Settings(**{k: v for k, v in data.items() if k in known})
+        return Settings(), []
+    try:
+        doc = parse(decode(path.read_bytes(), FILE), FILE)
+        data = convert(doc, None)
+    except LoadError as exc:
+        return Settings(), [exc.problem]
+    known = [f.name for f in fields(Settings)]
+    values, problems = {}, []
+    for name, value in data.items():
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"，是否应为 \"{near[0]}\"？" if near else f"。可用的键：{'、'.join(known)}。"
+            problems.append(Problem(doc.pos((name,), key=True), "E301", f"{FILE} 中有未知的键 \"{name}\"{hint}"))
+        elif value is None:
+            continue
+        elif not _ok(name, value):
+            problems.append(Problem(doc.pos((name,)), "E303", f"{name} 应为{_KINDS[name]}：请按 handbook.yml 中的注释填写。"))
+        else:
+            values[name] = value
+    return Settings(**values), problems

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import timing
 from .checks import run_checks
-from .config import Settings, load_settings
+from .config import Settings, read_settings
 from .editor_schema import stale_ids_schema
 from .loader import Loaded, find_files, load
 from .model import Handbook
@@ -61,10 +61,11 @@ def check(root: Path, today: dt.date | None = None) -> Checked:
         return hit[2]
     with timing.stage("load"):
         loaded: Loaded = load(root)
+    settings, setting_problems = read_settings(root)
     with timing.stage("check"):
         extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []
-        problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra)
-    result = Checked(root, loaded.handbook, load_settings(root), problems)
+        problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra + setting_problems)
+    result = Checked(root, loaded.handbook, settings, problems)
     _memo[root] = (key, today, result)
     return result
 

@@ -98,6 +98,9 @@ CASES = [
     ("next and branches", sub(SHOUWEN, "    criteria:", "    next: gm-review\n    criteria:"), SHOUWEN, "E406"),
     ("reports-to cycle", reports_cycle, "roles/office-clerk.yaml", "E209"),
     ("category differs in a folder", sub(FAWEN, "category: 公文管理", "category: 其他"), SHOUWEN, "E210"),
+    ("handbook.yml syntax", write("handbook.yml", "organisation: [××公司\n"), "handbook.yml", "E103"),
+    ("handbook.yml wrong type", write("handbook.yml", "owners: 办公室主任\n"), "handbook.yml", "E303"),
+    ("handbook.yml unknown key", write("handbook.yml", "organization: ××公司\n"), "handbook.yml", "E301"),
     ("undefined risk", sub(SHOUWEN, "    next: propose", "    risks: [FK9]\n    next: propose"), SHOUWEN, "E205"),
 ]
 
