@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -85,7 +87,8 @@ def cmd_gen(args) -> int:
     cache.directory = root / ".cache" / "handbook"
     files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
     out = Path(args.out)
-    tmp = Path(tempfile.mkdtemp(prefix=".handbook-gen-", dir=out.parent if out.parent.exists() else None))
+    with _no_interrupt():
+        tmp = Path(tempfile.mkdtemp(prefix=".handbook-gen-", dir=out.parent if out.parent.exists() else None))
     try:
         for rel, content in files.items():
             target = tmp / rel
@@ -101,18 +104,33 @@ def cmd_gen(args) -> int:
     return EXIT_OK
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace `target` with the finished folder `new`; the old one is removed only afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
+@contextlib.contextmanager
+def _no_interrupt():
+    """Hold Ctrl+C (SIGINT) for a few statements that must not be cut in half; it is delivered after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        new.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` with the finished folder `new`; the old one is removed only afterwards.
+    The two renames happen with Ctrl+C held, so there is always a complete site in place."""
+    old = None
+    with _no_interrupt():
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            target.rename(old)
+        try:
+            new.rename(target)
+        except OSError:
+            if old is not None:
+                old.rename(target)
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -154,7 +172,8 @@ def cmd_build(args) -> int:
     config = _mkdocs_config(root, args, strict=True)
     final = (site_dir or Path(config.site_dir)).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    with _no_interrupt():  # Ctrl+C waits until the temporary folder is known, so it is always removed
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
     try:
         config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp))
         build(config)

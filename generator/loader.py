@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,10 +93,16 @@ def load(root: Path, workers: int | None = None) -> Loaded:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        if workers > 1 and len(files) >= PARALLEL_FROM:
-            results = _load_parallel(root, files, workers)
+        memo = _LoadCache(root)
+        keys = [memo.key(kind, path) for kind, path in files]
+        todo = [(kind, path) for (kind, path), k in zip(files, keys) if memo.get(k) is None]
+        if workers > 1 and len(todo) >= PARALLEL_FROM:
+            fresh = _load_parallel(root, todo, workers)
         else:
-            results = [load_file(root, kind, path) for kind, path in files]
+            fresh = [load_file(root, kind, path) for kind, path in todo]
+        done = dict(zip([memo.key(kind, path) for kind, path in todo], fresh))
+        results = [memo.get(k) or done[k] for k in keys]
+        memo.save(dict(zip(keys, results)))
     finally:
         if enabled:
             gc.enable()
@@ -116,6 +125,54 @@ def load(root: Path, workers: int | None = None) -> Loaded:
         table[obj.id] = obj
     hb.policies = load_policies(root)
     return result
+
+
+class _LoadCache:
+    """What each file read as last time, by the file's bytes: unchanged files are not parsed again.
+    Kept in .cache/handbook/load.pickle (safe to delete), keyed also by the loader's own code."""
+
+    def __init__(self, root: Path):
+        self.path = root / ".cache" / "handbook" / "load.pickle"
+        self.entries: dict[tuple, FileResult] = {}
+        try:
+            with self.path.open("rb") as fh:
+                version, entries = pickle.load(fh)
+            if version == _code_version():
+                self.entries = entries
+        except Exception:  # a missing, old or damaged cache is only slower
+            self.entries = {}
+
+    @staticmethod
+    def key(kind: str, path: Path) -> tuple:
+        try:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        except OSError:
+            digest = b""
+        return kind, str(path), str(path.resolve()) if path.is_symlink() else "", digest
+
+    def get(self, key: tuple) -> FileResult | None:
+        return self.entries.get(key)
+
+    def save(self, entries: dict[tuple, FileResult]) -> None:
+        if entries.keys() == self.entries.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((_code_version(), entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only checkout only costs speed
+
+
+@functools.cache
+def _code_version() -> str:
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:
