@@ -95,12 +95,13 @@ def load(root: Path, workers: int | None = None) -> Loaded:
     try:
         memo = _LoadCache(root)
         keys = [memo.key(kind, path) for kind, path in files]
-        todo = [(kind, path) for (kind, path), k in zip(files, keys) if memo.get(k) is None]
+        missing = [i for i, k in enumerate(keys) if memo.get(k) is None]
+        todo = [files[i] for i in missing]
         if workers > 1 and len(todo) >= PARALLEL_FROM:
             fresh = _load_parallel(root, todo, workers)
         else:
             fresh = [load_file(root, kind, path) for kind, path in todo]
-        done = dict(zip([memo.key(kind, path) for kind, path in todo], fresh))
+        done = {keys[i]: fr for i, fr in zip(missing, fresh)}
         results = [memo.get(k) or done[k] for k in keys]
         memo.save(dict(zip(keys, results)))
     finally:

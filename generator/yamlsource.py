@@ -40,17 +40,8 @@ class Document:
 
     path: str  # relative to the handbook root, with forward slashes
     text: str = ""
-    node: yaml.MappingNode | None = None  # dropped after loading (see `release`), parsed again on demand
+    node: yaml.MappingNode | None = None  # parsed again from `text` when a position is first needed
     data: object = None
-
-    def release(self) -> None:
-        """Forget the node tree and data once the model is built: positions are rarely needed, and a
-        kept tree costs memory and garbage-collector time on big handbooks."""
-        self.node = None
-        self.data = None
-
-    def __getstate__(self) -> dict:
-        return {"path": self.path, "text": self.text, "node": None, "data": None}
 
     def pos(self, path: PathKey = (), key: bool = False) -> Pos:
         """Position of the value at `path` (or of its key), falling back to the nearest parent.
