@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -56,7 +52,7 @@ def _print_problems(problems, fmt: str) -> None:
 def cmd_check(args) -> int:
     from .pipeline import check
 
-    checked = check(_root(args), _today(args))
+    checked = check(_root(args), _today(args), use_cache=not args.no_cache)
     _print_problems(checked.problems, args.format)
     if args.format == "text":
         e, w = len(checked.errors), len(checked.warnings)
@@ -65,10 +61,10 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS if checked.errors else EXIT_OK
 
 
-def _check_or_fail(root: Path, today: dt.date):
+def _check_or_fail(root: Path, today: dt.date, args=None):
     from .pipeline import check
 
-    checked = check(root, today)
+    checked = check(root, today, use_cache=not getattr(args, "no_cache", False))
     if checked.errors:
         _print_problems(checked.problems, "text")
         print(f"发现 {len(checked.errors)} 个错误，未写出任何文件。", file=sys.stderr)
@@ -76,63 +72,47 @@ def _check_or_fail(root: Path, today: dt.date):
 
 
 def cmd_gen(args) -> int:
+    from .outputs import check_folder, staging, write_tree
     from .render.site import render_site
 
     root = _root(args)
-    checked = _check_or_fail(root, _today(args))
+    out = _guard(lambda: check_folder(args.out, root, _inputs(root, args), "输出目录"))
+    checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         return EXIT_PROBLEMS
-    from .render import cache
-
-    cache.directory = root / ".cache" / "handbook"
+    _use_cache(root, args)
     files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
-    out = Path(args.out)
-    with _no_interrupt():
-        tmp = Path(tempfile.mkdtemp(prefix=".handbook-gen-", dir=out.parent if out.parent.exists() else None))
-    try:
-        for rel, content in files.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        _swap_into_place(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with staging(out, "gen") as tmp:
+        write_tree(files, tmp)
     print(f"已生成 {len(files)} 个文件到 {out}。", file=sys.stderr)
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _no_interrupt():
-    """Hold Ctrl+C (SIGINT) for a few statements that must not be cut in half; it is delivered after."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _inputs(root: Path, args) -> list[Path]:
+    """The handbook's inputs, including the docs folder and config file mkdocs.yml names."""
+    from .outputs import docs_dir_of, inputs_of
+
+    config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
+    return inputs_of(root, docs_dir_of(config_file), config_file)
+
+
+def _guard(fn):
+    """Run an output check; a refusal becomes one usage line (exit 2) before anything is written."""
+    from .outputs import OutputRefused
+
     try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        return fn()
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace `target` with the finished folder `new`; the old one is removed only afterwards.
-    The two renames happen with Ctrl+C held, so there is always a complete site in place."""
-    old = None
-    with _no_interrupt():
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-        try:
-            new.rename(target)
-        except OSError:
-            if old is not None:
-                old.rename(target)
-            raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _use_cache(root: Path, args) -> None:
+    from .render import cache
+
+    off = getattr(args, "no_cache", False)
+    if off:
+        os.environ["HANDBOOK_NO_CACHE"] = "1"  # the plugin, run by MkDocs in this process, reads it too
+    cache.configure(None if off else root / ".cache" / "handbook")
 
 
 def _mkdocs_config(root: Path, args, **overrides):
@@ -141,7 +121,12 @@ def _mkdocs_config(root: Path, args, **overrides):
     config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
     if not config_file.exists():
         raise UsageError(f"找不到 {config_file}：手册目录中应有 mkdocs.yml。")
-    return load_config(str(config_file), **overrides)
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(str(config_file), **overrides)
+    except ConfigurationError as exc:
+        raise UsageError(f"{config_file.name} 有误：{exc}") from None
 
 
 def _mkdocs_logging() -> None:
@@ -163,26 +148,23 @@ def cmd_build(args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
+    from .outputs import check_folder, staging
+
     root = _root(args)
-    checked = _check_or_fail(root, _today(args))
+    _mkdocs_logging()
+    config = _mkdocs_config(root, args, strict=True)
+    inputs = _inputs(root, args) + [Path(config.docs_dir)]
+    final = _guard(lambda: check_folder(args.site_dir or config.site_dir, root, inputs, "网站目录"))
+    checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         return EXIT_PROBLEMS
-    _mkdocs_logging()
-    site_dir = Path(args.site_dir) if args.site_dir else None
-    config = _mkdocs_config(root, args, strict=True)
-    final = (site_dir or Path(config.site_dir)).resolve()
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with _no_interrupt():  # Ctrl+C waits until the temporary folder is known, so it is always removed
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    _use_cache(root, args)
     try:
-        config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp))
-        build(config)
-        _swap_into_place(tmp, final)
+        with staging(final, "site") as tmp:
+            build(_mkdocs_config(root, args, strict=True, site_dir=str(tmp)))
     except (Abort, MkDocsException) as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     for p in checked.warnings:
         print(p)
     print(f"网站已生成：{final}", file=sys.stderr)
@@ -193,9 +175,10 @@ def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
     root = _root(args)
-    checked = _check_or_fail(root, _today(args))
+    checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         return EXIT_PROBLEMS
+    _use_cache(root, args)
     config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
     serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
     return EXIT_OK
@@ -222,8 +205,9 @@ def cmd_new(args) -> int:
         path, text = new_role(hb, root, args.id, today)
     if args.id in hb.known_ids[args.kind]:
         raise UsageError(f"{args.kind} \"{args.id}\" 已经存在：请换一个 id。")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from .outputs import create_file
+
+    _guard(lambda: create_file(path, text))
     print(path.relative_to(root).as_posix())
     return EXIT_OK
 
@@ -271,8 +255,8 @@ def cmd_diff(args) -> int:
         raise UsageError(str(exc)) from None
     changes = compare(base, checked.handbook)
     print(to_markdown(changes, args.base), end="")
-    for obj in changes.unbumped:
-        print(f"{obj.path}:1:1: W502 内容有改动，但版本号或变更记录没有更新：提高 version，并在 changelog 最前面补一条记录。", file=sys.stderr)
+    for problem in changes.problems:
+        print(problem, file=sys.stderr)
     return EXIT_OK
 
 
@@ -295,13 +279,17 @@ def cmd_review(args) -> int:
     return EXIT_PROBLEMS if overdue else EXIT_OK
 
 
+CODEOWNERS_DEFAULT = ".github/CODEOWNERS"
+CODEOWNERS_HEADER = "# 由 handbook codeowners 根据每个流程的责任岗位生成；岗位与人员的对应写在 handbook.yml 的 owners 中。"
+
+
 def cmd_codeowners(args) -> int:
     from .pipeline import check
 
     root = _root(args)
     checked = check(root, _today(args))
     hb, owners = checked.handbook, checked.settings.owners
-    lines = ["# 由 handbook codeowners 根据每个流程的责任岗位生成；岗位与人员的对应写在 handbook.yml 的 owners 中。", ""]
+    lines = [CODEOWNERS_HEADER, ""]
     missing = set()
     for p in sorted(hb.procedures.values(), key=lambda p: p.path):
         people = owners.get(p.owner)
@@ -321,9 +309,12 @@ def cmd_codeowners(args) -> int:
     if args.out == "-":
         print(text, end="")
     else:
-        out = root / args.out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        from .outputs import check_file, write_file
+
+        out = _guard(lambda: check_file(root / args.out, root, _inputs(root, args),
+                                              lambda text: text.startswith(CODEOWNERS_HEADER[:20]), "CODEOWNERS 文件",
+                                              make_parent=args.out == CODEOWNERS_DEFAULT))
+        write_file(out, text)
         print(f"已写出 {out}（{len(lines) - 2} 条规则）。", file=sys.stderr)
     for role_id in sorted(missing):
         print(f"handbook.yml: 岗位 \"{role_id}\"（{hb.role_title(role_id)}）负责流程，但 owners 中没有对应的人员或团队。", file=sys.stderr)
@@ -331,18 +322,19 @@ def cmd_codeowners(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .editor_schema import IDS_FILE, ids_schema_text
+    from .editor_schema import IDS_FILE, IDS_TITLE, ids_schema_text
+    from .outputs import check_file, write_file
     from .pipeline import check
 
     root = _root(args)
     checked = check(root, _today(args))
-    out = Path(args.out) if args.out else root / IDS_FILE
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _guard(lambda: check_file(Path(args.out) if args.out else root / IDS_FILE, root, _inputs(root, args),
+                                    lambda text: IDS_TITLE in text, "id 列表文件", make_parent=not args.out))
     text = ids_schema_text(checked.handbook)
     if out.exists() and out.read_text(encoding="utf-8") == text:
         print(f"{out} 已是最新。", file=sys.stderr)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_file(out, text)
         print(f"已更新 {out}：编辑器会提示当前的岗位、表单、流程和制度 id。", file=sys.stderr)
     return EXIT_OK
 
@@ -352,24 +344,26 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"handbook {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="命令", required=True)
 
-    def common(p, config=False):
+    def common(p, config=False, cache=False):
         p.add_argument("--root", default=".", help="手册目录（默认当前目录）")
+        if cache:
+            p.add_argument("--no-cache", action="store_true", help="不读也不写 .cache/handbook/ 中的缓存（全部重新读取和生成）")
         p.add_argument("--today", help="按指定日期检查审核期限（YYYY-MM-DD，默认今天）")
         if config:
             p.add_argument("-f", "--config-file", help="mkdocs.yml 的路径（默认 手册目录/mkdocs.yml）")
         return p
 
-    p = common(sub.add_parser("check", help="检查全部 YAML，不生成任何文件"))
+    p = common(sub.add_parser("check", help="检查全部 YAML，不生成任何文件"), cache=True)
     p.add_argument("--format", choices=["text", "json", "github"], default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
     p.set_defaults(func=cmd_check)
-    p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True)
+    p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True, cache=True)
     p.add_argument("-d", "--site-dir", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
     p.set_defaults(func=cmd_build)
-    p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True)
+    p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True, cache=True)
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     p.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建内容变了的页面，预览时的检索只含重建过的页面）")
     p.set_defaults(func=cmd_serve)
-    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"))
+    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"), cache=True)
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--no-charts", action="store_true", help="不生成流程图")
     p.add_argument("--no-pdfs", action="store_true", help="不生成 PDF")
@@ -386,7 +380,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=30, help="同时列出多少天内到期的流程（默认 30）")
     p.set_defaults(func=cmd_review)
     p = common(sub.add_parser("codeowners", help="根据流程的责任岗位生成 CODEOWNERS 文件"))
-    p.add_argument("--out", default=".github/CODEOWNERS", help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
+    p.add_argument("--out", default=CODEOWNERS_DEFAULT, help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
     p.set_defaults(func=cmd_codeowners)
     p = common(sub.add_parser("schema", help="更新编辑器补全用的 id 列表（generator/schemas/ids.schema.json）"))
     p.add_argument("--out", help="写到指定文件（默认 generator/schemas/ids.schema.json）")

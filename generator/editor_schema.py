@@ -15,6 +15,7 @@ from .model import Handbook
 from .problems import Pos, Problem
 
 IDS_FILE = "generator/schemas/ids.schema.json"
+IDS_TITLE = "由 handbook schema 生成"  # in the title: how `handbook schema` knows a file it may replace
 
 
 def ids_schema(hb: Handbook) -> dict:

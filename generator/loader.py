@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
+import json
 import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
 from .model import BUILDERS, Handbook, Policy
-from .problems import Pos, Problem
+from .problems import CODES, Pos, Problem
+from .render import cache
 from .yamlsource import Document, LoadError, read
 
 FOLDERS = {"procedure": ("procedures", "**/*"), "record": ("records", "*"), "role": ("roles", "*")}
@@ -29,15 +29,41 @@ class Loaded:
 
 
 def find_files(root: Path) -> list[tuple[str, Path]]:
-    out = []
-    for kind, (folder, pattern) in FOLDERS.items():
+    return scan(root)[0]
+
+
+# the usual clutter of a shared folder: never content, never worth a word
+_CLUTTER = re.compile(r"(\.gitkeep|\.gitignore|\.keep|\.DS_Store|Thumbs\.db|desktop\.ini|README(\.\w+)?|readme(\.\w+)?"
+                      r"|~\$.*|\.~lock\..*#|\..*\.sw[a-p]|.*~|\.#.*|#.*#)", re.I)
+
+
+def scan(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """The content files to load, and a problem for every other file in the content folders: a file
+    that looks like content but would not be read is an error (E113), anything else a warning (W505)."""
+    out, problems = [], []
+    for kind, (folder, _) in FOLDERS.items():
         base = root / folder
         if not base.is_dir():
             continue
-        for path in sorted(base.glob(pattern)):
-            if path.suffix in (".yaml", ".yml") and (path.is_file() or path.is_symlink()):
+        for path in sorted(base.rglob("*")):
+            if path.is_dir() and not path.is_symlink():
+                continue
+            rel = path.relative_to(root).as_posix()
+            nested = len(path.relative_to(base).parts) > 1
+            if path.suffix in (".yaml", ".yml") and (kind == "procedure" or not nested):
                 out.append((kind, path))
-    return out
+            elif any(part.startswith(".") for part in path.relative_to(base).parts[:-1]) or _CLUTTER.fullmatch(path.name):
+                continue
+            elif path.suffix.lower() in (".yaml", ".yml"):
+                why = (f"在子文件夹中：{FOLDER_NAMES[kind]}要直接放在 {folder}/ 下，请移到 {folder}/{path.name}" if nested and kind != "procedure"
+                       else f"扩展名 \"{path.suffix}\" 要写成小写：请改名为 {path.stem}.yaml")
+                problems.append(Problem(Pos(rel), "E113", f"文件不会被读取，因为它{why}。"))
+            else:
+                problems.append(Problem(Pos(rel), "W505", f"{folder}/ 中的文件 {path.name} 不是手册内容，不会被读取：请移出 {folder}/ 或删除它。"))
+    return out, problems
+
+
+FOLDER_NAMES = {"procedure": "流程", "record": "表单", "role": "岗位"}
 
 
 PARALLEL_FROM = 400  # files; below this, worker processes cost more than they save
@@ -84,16 +110,16 @@ def _load_chunk(root: Path, items: list[tuple[str, Path]]) -> list[FileResult]:
     return [load_file(root, kind, path) for kind, path in items]
 
 
-def load(root: Path, workers: int | None = None) -> Loaded:
+def load(root: Path, workers: int | None = None, *, use_cache: bool = True) -> Loaded:
     """Read every file of the handbook at `root`, in parallel for big handbooks. Collects every
     problem instead of stopping at the first."""
     root = root.resolve()
-    files = find_files(root)
+    files, stray = scan(root)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        memo = _LoadCache(root)
+        memo = _LoadCache(root, use_cache)
         keys = [memo.key(kind, path) for kind, path in files]
         missing = [i for i, k in enumerate(keys) if memo.get(k) is None]
         todo = [files[i] for i in missing]
@@ -107,7 +133,7 @@ def load(root: Path, workers: int | None = None) -> Loaded:
     finally:
         if enabled:
             gc.enable()
-    result = Loaded(Handbook())
+    result = Loaded(Handbook(), list(stray))
     hb = result.handbook
     tables = {"procedure": hb.procedures, "record": hb.records, "role": hb.roles}
     for fr in results:
@@ -130,50 +156,60 @@ def load(root: Path, workers: int | None = None) -> Loaded:
 
 class _LoadCache:
     """What each file read as last time, by the file's bytes: unchanged files are not parsed again.
-    Kept in .cache/handbook/load.pickle (safe to delete), keyed also by the loader's own code."""
+    Kept as JSON in .cache/handbook/load.json (safe to delete; data only, nothing that runs), keyed
+    also by a hash of the whole package."""
 
-    def __init__(self, root: Path):
-        self.path = root / ".cache" / "handbook" / "load.pickle"
+    def __init__(self, root: Path, enabled: bool = True):
+        self.path = root / ".cache" / "handbook" / "load.json"
+        self.enabled = enabled
         self.entries: dict[tuple, FileResult] = {}
+        if not enabled:
+            return
         try:
-            with self.path.open("rb") as fh:
-                version, entries = pickle.load(fh)
-            if version == _code_version():
-                self.entries = entries
-        except Exception:  # a missing, old or damaged cache is only slower
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if saved.get("version") == cache.code_version():
+                self.entries = {tuple(item["key"]): _result_from_json(item) for item in saved["files"]}
+        except Exception:  # a missing, old, damaged or hostile cache is only slower: it is data, never code
             self.entries = {}
 
     @staticmethod
     def key(kind: str, path: Path) -> tuple:
         try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
         except OSError:
-            digest = b""
+            digest = ""
         return kind, str(path), str(path.resolve()) if path.is_symlink() else "", digest
 
     def get(self, key: tuple) -> FileResult | None:
         return self.entries.get(key)
 
     def save(self, entries: dict[tuple, FileResult]) -> None:
-        if entries.keys() == self.entries.keys():
+        if not self.enabled or entries.keys() == self.entries.keys():
             return
+        files = [_result_to_json(k, fr) for k, fr in entries.items()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump((_code_version(), entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_text(json.dumps({"version": cache.code_version(), "files": files}, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
-        except OSError:
+        except (OSError, ValueError):
             pass  # a read-only checkout only costs speed
 
 
-@functools.cache
-def _code_version() -> str:
-    h = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *(here / "schemas").glob("*.json")]):
-        h.update(path.read_bytes())
-    return h.hexdigest()
+def _result_to_json(key: tuple, fr: FileResult) -> dict:
+    problems = [[p.pos.path, p.pos.line, p.pos.col, p.code, p.message] for p in fr.problems]
+    return {"key": list(key), "kind": fr.kind, "rel": fr.rel, "stem": fr.stem, "data": fr.data, "problems": problems, "text": fr.text}
+
+
+def _result_from_json(item: dict) -> FileResult:
+    problems = [Problem(Pos(str(path), int(line), int(col)), str(code), str(message)) for path, line, col, code, message in item["problems"]]
+    for p in problems:
+        if p.code not in CODES:
+            raise ValueError(p.code)
+    kind = item["kind"]
+    if kind not in FOLDERS:
+        raise ValueError(kind)
+    return FileResult(kind, str(item["rel"]), str(item["stem"]), item["data"], problems, str(item["text"]))
 
 
 def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:

@@ -11,7 +11,7 @@ from . import timing
 from .checks import run_checks
 from .config import Settings, read_settings
 from .editor_schema import stale_ids_schema
-from .loader import Loaded, find_files, load
+from .loader import Loaded, load, scan
 from .model import Handbook
 from .problems import Problem, sort_problems
 
@@ -37,7 +37,8 @@ _memo: dict[Path, tuple[tuple, dt.date, Checked]] = {}
 
 def _fingerprint(root: Path) -> tuple:
     """Every input file and a hash of its bytes: `check` then `build` in one process loads once."""
-    paths = [path for _, path in find_files(root)]
+    files, stray = scan(root)
+    paths = [path for _, path in files] + [root / p.pos.path for p in stray]
     policy_dir = root / "docs" / "policies"
     if policy_dir.is_dir():
         paths += sorted(policy_dir.glob("*.md"))
@@ -51,7 +52,7 @@ def _fingerprint(root: Path) -> tuple:
     return tuple(items)
 
 
-def check(root: Path, today: dt.date | None = None) -> Checked:
+def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -> Checked:
     """Load and check the handbook at `root`; every problem of the run, sorted by file and line."""
     root = root.resolve()
     today = today or dt.date.today()
@@ -60,7 +61,7 @@ def check(root: Path, today: dt.date | None = None) -> Checked:
     if hit and hit[0] == key and hit[1] == today:
         return hit[2]
     with timing.stage("load"):
-        loaded: Loaded = load(root)
+        loaded: Loaded = load(root, use_cache=use_cache)
     settings, setting_problems = read_settings(root)
     with timing.stage("check"):
         extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []

@@ -4,6 +4,7 @@ pages and files as generated files. Rendering itself lives in `generator.render`
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
 from .render import cache
 from .render.nav import build_nav
@@ -27,6 +29,16 @@ class HandbookConfig(Config):
     root = c.Optional(c.Dir(exists=True))  # the handbook folder; default: the folder of mkdocs.yml
     charts = c.Type(bool, default=True)
     pdfs = c.Type(bool, default=True)
+    cache = c.Type(bool, default=True)  # .cache/handbook/ in the handbook; HANDBOOK_NO_CACHE=1 also turns it off
+
+
+# Markdown extensions our pages use, with the settings they need; added when mkdocs.yml lacks them
+EXTENSIONS: dict[str, dict] = {
+    "tables": {}, "attr_list": {}, "md_in_html": {}, "admonition": {}, "pymdownx.details": {}, "pymdownx.superfences": {},
+    "toc": {"permalink": True},
+}
+# the site's own stylesheets and scripts (print CSS sets A4; search-zh.js mends Chinese search)
+ASSETS = {"extra_css": ["assets/handbook.css", "assets/forms.css"], "extra_javascript": ["assets/search-zh.js", "assets/handbook.js"]}
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -40,7 +52,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
-        checked = check(self.root)
+        _refuse_unsafe_site_dir(config, self.root)
+        _require_theme_and_assets(config)
+        _add_extensions(config)
+        use_cache = self.config.cache and not os.environ.get("HANDBOOK_NO_CACHE")
+        self.started = cache.build_started()
+        checked = check(self.root, use_cache=use_cache)
         for p in checked.warnings:
             log.info("%s", p)  # warnings never fail a --strict build; the page shows them
         if checked.errors:
@@ -48,10 +65,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 log.error("%s", p)
             raise PluginError(f"handbook check 发现 {len(checked.errors)} 个错误，未生成网站。请按上面各行的提示修改后重试。")
         self.checked = checked
-        cache.directory = self.root / ".cache" / "handbook"
+        cache.configure(self.root / ".cache" / "handbook" if use_cache else None)
         self._configure_search(config, checked)
         self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
                                      directory_urls=config.use_directory_urls)
+        cache.finish_build(self.started, complete=self.config.charts and self.config.pdfs)
         if not config.nav:
             config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir), checked.settings.categories)
         return config
@@ -105,6 +123,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             page.edit_url = (base.rstrip("/") + "/" + source) if base and source else None
         return context
 
+    def on_post_build(self, config):
+        write_marker(Path(config.site_dir), "site")  # so the next build knows this folder is ours to replace
+
     def on_serve(self, server, config, builder):
         for folder in ("procedures", "records", "roles"):
             path = self.root / folder
@@ -113,6 +134,44 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if (self.root / "handbook.yml").exists():
             server.watch(str(self.root / "handbook.yml"))
         return server
+
+
+def _refuse_unsafe_site_dir(config, root: Path) -> None:
+    """Plain `mkdocs build` empties site_dir before it writes: refuse, before that, a site_dir that is
+    the handbook, above it, holds an input, or is somebody's folder (MkDocs checks only docs_dir)."""
+    inputs = inputs_of(root, Path(config.docs_dir), Path(config.config_file_path) if config.config_file_path else None)
+    try:
+        check_folder(config.site_dir, root, inputs, "site_dir")
+    except OutputRefused as exc:
+        raise PluginError(str(exc)) from None
+
+
+def _require_theme_and_assets(config) -> None:
+    """Our pages are written for Material and our own stylesheets; without them a build would pass
+    and show raw markup, load scripts from outside, or print forms on US Letter."""
+    if config.theme.name != "material":
+        raise PluginError(f"手册需要 Material 主题：在 mkdocs.yml 中写 theme: {{name: material, language: zh, font: false}}"
+                          f"（现在是 \"{config.theme.name}\"）。")
+    if config.theme.get("font") is not False:
+        raise PluginError("mkdocs.yml 的 theme 中要写 font: false：否则网站会从互联网加载字体，内网中打不开。")
+    docs = Path(config.docs_dir)
+    missing = [f"{key}: {asset}" for key, assets in ASSETS.items() for asset in assets
+               if asset not in [str(x) for x in config[key]] or not (docs / asset).is_file()]
+    if missing:
+        raise PluginError(f"缺少手册的样式或脚本：{'、'.join(missing)}（应在 mkdocs.yml 中列出，文件在 {docs.name}/assets/ 下）。")
+
+
+def _add_extensions(config) -> None:
+    for name, options in EXTENSIONS.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+            config.mdx_configs[name] = dict(options)
+    toc = config.mdx_configs.setdefault("toc", {})
+    toc.setdefault("permalink", True)
+    if "slugify" not in toc:
+        from pymdownx.slugs import slugify
+
+        toc["slugify"] = slugify(case="lower")  # readable anchors for Chinese headings
 
 
 def _materialize(config, out_dir: Path, path: str, content: str | bytes) -> File:

@@ -117,6 +117,8 @@ def parse(text: str, rel: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or exc.context or "无法解析").strip()
+        if "nesting depth" in what:  # libyaml (PyYAML 6.0.4+) has its own depth limit
+            raise _fail(rel, line, col, "E109", "嵌套层次过深（超过解析器的上限）：请简化文件结构。") from None
         raise _fail(rel, line, col, "E103", f"YAML 语法错误（{what}）：检查该处的冒号、引号、缩进和列表符号“- ”。") from None
     except yaml.YAMLError as exc:
         raise _fail(rel, 1, 1, "E103", f"YAML 语法错误（{exc}）。") from None

@@ -22,7 +22,7 @@ def require_chromium() -> str:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed: .ci/run installs it (apt-get install chromium fonts-wqy-microhei)")
-        pytest.skip("chromium not installed (in CI this is a failure)")
+        pytest.skip("没有安装 Debian 的 chromium，跳过浏览器测试（CI=true 时算失败）：sudo apt-get install chromium fonts-wqy-microhei")
     return CHROMIUM
 
 

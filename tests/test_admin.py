@@ -93,6 +93,7 @@ def test_pre_commit_hook_definitions():
     assert {"handbook-check", "ruff", "check-yaml"} <= ids
 
 
+@pytest.mark.slow
 def test_workflow_commands_run_locally():
     """Run what .github/workflows/handbook.yml runs on a pull request (not the hosted runner)."""
     import os
@@ -113,6 +114,7 @@ def test_workflow_files_parse_and_call_handbook():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="pre-commit run in CI on Linux")
+@pytest.mark.slow
 def test_pre_commit_run_all_files(tmp_path):
     """`pre-commit run --all-files` passes on the repo (pre-commit comes with the test extra)."""
     import shutil

@@ -258,6 +258,7 @@ def test_compiled_pdfs_are_cached_by_source():
     assert compile_pdf(source + " ") is not first
 
 
+@pytest.mark.slow
 def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
     """手册汇编: one PDF of the whole handbook, linked from the home page."""
     from conftest import REPO as repo

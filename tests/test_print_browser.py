@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from browser import browser, serve
 from form_samples import SAMPLES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NAV_TEXTS = ["首页", "流程", "岗位", "办公室流程手册", "目录", "表单一览", "空白表样", "用途"]
 # record id → (title, pages, (width, height) in pt)

@@ -51,17 +51,25 @@ TABLES = {"raci": ("RACI职责矩阵", raci_table), "retention": ("表单保存�
           "time-limits": ("时限一览", time_limit_table)}
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection): a leading
+    = + - @ tab or line break (or their full-width forms, which Excel also reads) gets a leading quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def to_csv(table: Table) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    writer.writerow([csv_cell(c) for c in table[0]])
+    writer.writerows([csv_cell(c) for c in row] for row in table[1])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese correctly
 
 
 def to_xlsx(title: str, table: Table) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -74,18 +82,29 @@ def to_xlsx(title: str, table: Table) -> bytes:
     ws.freeze_panes = "C2"
     head = []
     for name in header:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = _text_cell(ws, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EAF6")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         head.append(cell)
     ws.append(head)
     for row in rows:
-        ws.append([int(c) if c.isdigit() and len(c) < 6 else c for c in row])
+        ws.append([int(c) if c.isascii() and c.isdigit() and len(c) < 6 else _text_cell(ws, c) for c in row])
     wb.properties.creator = "handbook"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws, text: str):
+    """A cell holding `text` as a string: openpyxl would store text that starts with = as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = WriteOnlyCell(ws, value=None)
+    cell._value = ILLEGAL_CHARACTERS_RE.sub("", text)  # set directly: assigning .value guesses a type, and "=…" becomes a formula
+    cell.data_type = "s"
+    return cell
 
 
 def render_exports(ctx: Context) -> dict[str, bytes]:
