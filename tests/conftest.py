@@ -83,3 +83,11 @@ def make_mini(root: Path) -> Path:
 @pytest.fixture
 def book(tmp_path, capsys) -> Book:
     return Book(make_mini(tmp_path / "book"), capsys)
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The shipped example handbook, built once per test session (read-only for the tests)."""
+    out = tmp_path_factory.mktemp("shipped") / "site"
+    assert main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
+    return out

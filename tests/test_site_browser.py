@@ -9,16 +9,13 @@ import pytest
 
 from browser import browser, serve
 from conftest import REPO
-from generator.cli import main
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    assert main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
-    return out
+def site_dir(shipped_site):
+    return shipped_site
 
 
 @pytest.fixture(scope="module")
