@@ -156,3 +156,40 @@ def test_search_index_has_no_raw_html(built):
     for doc in index["docs"]:
         for field in ("title", "text"):
             assert "<script" not in doc[field] and "<img" not in doc[field], (doc["location"], doc[field][:200])
+
+
+FORMULAS = {"procedures/gongwen/shouwen.yaml": '=HYPERLINK("http://x.invalid","收文")', "roles/office-clerk.yaml": "@SUM(1+1)",
+            "records/shouwen-register.yaml": "+1+2", "records/fawen-register.yaml": "-2+3"}
+
+
+def test_exports_hold_text_never_formulas(book):
+    """CSV/Excel injection (OWASP): titles that look like formulas stay text in every xlsx and csv."""
+    import csv
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    for rel, title in FORMULAS.items():
+        text = book.read(rel)
+        old = next(line for line in text.splitlines() if line.startswith("title:"))
+        book.replace(rel, old, "title: '" + title.replace("'", "''") + "'")
+    out = book.root.parent / "gen"
+    r = book.run("gen", "--out", str(out), "--no-pdfs", "--no-charts")
+    assert r.code == 0, r.out + r.err
+    seen = set()
+    for xlsx in sorted((out / "indexes").glob("*.xlsx")):
+        with zipfile.ZipFile(xlsx) as z:
+            sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any("<f>" in s or "<f " in s for s in sheets), xlsx.name
+        for row in load_workbook(xlsx).active.iter_rows():
+            for cell in row:
+                assert cell.data_type in ("s", "n", "inlineStr"), (xlsx.name, cell.coordinate, cell.value)  # never "f"
+                if isinstance(cell.value, str) and cell.value in FORMULAS.values():
+                    seen.add(cell.value)
+    assert seen >= {FORMULAS["procedures/gongwen/shouwen.yaml"], FORMULAS["roles/office-clerk.yaml"]}
+    for path in sorted((out / "indexes").glob("*.csv")):
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, cell)
+                if cell.lstrip("'") in FORMULAS.values():
+                    assert cell.startswith("'")
