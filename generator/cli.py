@@ -62,9 +62,16 @@ def cmd_check(args) -> int:
 
 
 def _check_or_fail(root: Path, today: dt.date, args=None):
+    from . import progress, timing
     from .pipeline import check
 
+    timing.reset()
     checked = check(root, today, use_cache=not getattr(args, "no_cache", False))
+    reporter = progress.current()
+    if reporter is not None:
+        hb = checked.handbook
+        reporter.phase("读取", timing.last.get("load", 0.0), f"{len(hb.procedures)} 个流程、{len(hb.records)} 种表单、{len(hb.roles)} 个岗位")
+        reporter.phase("检查", timing.last.get("check", 0.0), f"{len(checked.errors)} 个错误、{len(checked.warnings)} 个警告")
     if checked.errors:
         _print_problems(checked.problems, "text")
         print(f"发现 {len(checked.errors)} 个错误，未写出任何文件。", file=sys.stderr)
@@ -76,6 +83,7 @@ def cmd_gen(args) -> int:
     from .render.site import render_site
 
     root = _root(args)
+    _use_reporter(args)
     out = _guard(lambda: check_folder(args.out, root, _inputs(root, args), "输出目录"))
     checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
@@ -94,6 +102,13 @@ def _inputs(root: Path, args) -> list[Path]:
 
     config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
     return inputs_of(root, docs_dir_of(config_file), config_file)
+
+
+def _use_reporter(args) -> None:
+    from . import progress
+
+    level = progress.QUIET if getattr(args, "quiet", False) else progress.VERBOSE if getattr(args, "verbose", False) else progress.NORMAL
+    progress.use(progress.Reporter(sys.stderr, level))
 
 
 def _guard(fn):
@@ -132,7 +147,9 @@ def _mkdocs_config(root: Path, args, **overrides):
 def _mkdocs_logging() -> None:
     """Show MkDocs' own warnings (broken links, strict-mode failures) on stderr, without colour codes."""
     import logging
+    import warnings
 
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)  # from jieba
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     log = logging.getLogger("mkdocs")
     if not any(getattr(h, "_handbook", False) for h in log.handlers):
@@ -152,6 +169,7 @@ def cmd_build(args) -> int:
 
     root = _root(args)
     _mkdocs_logging()
+    _use_reporter(args)
     config = _mkdocs_config(root, args, strict=True)
     inputs = _inputs(root, args) + [Path(config.docs_dir)]
     final = _guard(lambda: check_folder(args.site_dir or config.site_dir, root, inputs, "网站目录"))
@@ -344,8 +362,12 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"handbook {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="命令", required=True)
 
-    def common(p, config=False, cache=False):
+    def common(p, config=False, cache=False, talk=False):
         p.add_argument("--root", default=".", help="手册目录（默认当前目录）")
+        if talk:
+            loud = p.add_mutually_exclusive_group()
+            loud.add_argument("-q", "--quiet", action="store_true", help="只显示错误和结果")
+            loud.add_argument("-v", "--verbose", action="store_true", help="显示更多细节")
         if cache:
             p.add_argument("--no-cache", action="store_true", help="不读也不写 .cache/handbook/ 中的缓存（全部重新读取和生成）")
         p.add_argument("--today", help="按指定日期检查审核期限（YYYY-MM-DD，默认今天）")
@@ -356,14 +378,14 @@ def parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("check", help="检查全部 YAML，不生成任何文件"), cache=True)
     p.add_argument("--format", choices=["text", "json", "github"], default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
     p.set_defaults(func=cmd_check)
-    p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True, cache=True)
+    p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True, cache=True, talk=True)
     p.add_argument("-d", "--site-dir", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
     p.set_defaults(func=cmd_build)
     p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True, cache=True)
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     p.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建内容变了的页面，预览时的检索只含重建过的页面）")
     p.set_defaults(func=cmd_serve)
-    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"), cache=True)
+    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"), cache=True, talk=True)
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--no-charts", action="store_true", help="不生成流程图")
     p.add_argument("--no-pdfs", action="store_true", help="不生成 PDF")

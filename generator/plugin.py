@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
+import warnings
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -14,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import progress, timing
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
 from .render import cache
@@ -22,6 +25,8 @@ from .render.search import search_dictionary
 from .render.site import render_site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+# jieba (imported by Material's search) imports pkg_resources, which warns about its own end on every build
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 _CHART_IMG = re.compile(r'<img\b[^>]*\bdata-chart="([a-z0-9-]+)"[^>]*>')
 
 
@@ -48,10 +53,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command, dirty):
         HandbookPlugin.incremental = command == "serve" and dirty
+        _quiet_jieba()
         _memoize_jieba()
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        _quiet_jieba()
         _refuse_unsafe_site_dir(config, self.root)
         _require_theme_and_assets(config)
         _add_extensions(config)
@@ -69,6 +76,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._configure_search(config, checked)
         self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
                                      directory_urls=config.use_directory_urls)
+        _report_rendering(self.generated)
         cache.finish_build(self.started, complete=self.config.charts and self.config.pdfs)
         if not config.nav:
             config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir), checked.settings.categories)
@@ -99,7 +107,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.append(File.generated(config, path, content=content))
         return files
 
-    def on_post_page(self, output: str, page, config) -> str:
+    def _inline_charts(self, output: str, page) -> str:
         """Swap the chart image for the inline SVG: clickable steps, lane links, text for screen readers.
         Done on the finished HTML so neither Markdown nor the search index has to read the SVG."""
         if 'data-chart="' not in output:
@@ -123,8 +131,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             page.edit_url = (base.rstrip("/") + "/" + source) if base and source else None
         return context
 
+    def on_nav(self, nav, config, files):
+        reporter = progress.current()
+        if reporter is not None:
+            self.pages_started = time.perf_counter()
+            reporter.start_bar("网页", len(files.documentation_pages()))
+        return nav
+
+    def on_post_page(self, output: str, page, config) -> str:
+        reporter = progress.current()
+        if reporter is not None:
+            reporter.step()
+        return self._inline_charts(output, page)
+
     def on_post_build(self, config):
         write_marker(Path(config.site_dir), "site")  # so the next build knows this folder is ours to replace
+        reporter = progress.current()
+        if reporter is not None and hasattr(self, "pages_started"):
+            pages = sum(1 for _ in Path(config.site_dir).rglob("*.html"))
+            reporter.phase("网页和检索索引", time.perf_counter() - self.pages_started, f"{pages} 页")
 
     def on_serve(self, server, config, builder):
         for folder in ("procedures", "records", "roles"):
@@ -134,6 +159,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if (self.root / "handbook.yml").exists():
             server.watch(str(self.root / "handbook.yml"))
         return server
+
+
+def _quiet_jieba() -> None:
+    """jieba prints four English lines about its dictionary on every build: not for our readers."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+    jieba.default_logger.setLevel(logging.WARNING)
+
+
+def _report_rendering(generated: dict) -> None:
+    reporter = progress.current()
+    if reporter is None:
+        return
+    counts = {"流程图": (".svg", "张", "render: charts"), "PDF": (".pdf", "份", "render: forms and PDFs"), "页面": (".md", "页", "render: pages")}
+    for name, (suffix, unit, stage) in counts.items():
+        n = sum(1 for path in generated if path.endswith(suffix))
+        reporter.phase(name, timing.last.get(stage, 0.0), f"{n} {unit}")
 
 
 def _refuse_unsafe_site_dir(config, root: Path) -> None:
