@@ -25,8 +25,6 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
     for d in ("procedures", "records", "roles", "docs/assets", "docs/policies"):
         (root / d).mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for asset in (p for p in (REPO / "docs/assets").iterdir() if p.is_file()):
-        shutil.copy(asset, root / "docs/assets" / asset.name)
     (root / "docs/policies/zhidu.md").write_text("---\ntitle: 测试制度\n---\n# 测试制度\n\n1. 条款。\n", encoding="utf-8")
     n_roles, n_records = max(5, n // 20), max(2, n // 2)
     roles = [f"role-{i}" for i in range(n_roles)]

@@ -21,11 +21,17 @@ class UsageError(Exception):
 
 
 def _root(args) -> Path:
-    from .pipeline import is_handbook
+    from .pipeline import find_root, is_handbook
 
-    root = Path(args.root).resolve()
-    if not is_handbook(root):
-        raise UsageError(f"{root} 不是手册目录（其中应有 procedures/、records/ 或 roles/）：请在手册仓库根目录运行，或用 --root 指定。")
+    if args.root is not None:
+        root = Path(args.root).resolve()
+        if not is_handbook(root):
+            raise UsageError(f"{root} 不是手册目录（其中应有 handbook.yml，或 procedures/、records/、roles/）：请用 --root 指定手册目录。")
+        return root
+    root = find_root(Path.cwd())
+    if root is None:
+        raise UsageError(f"{Path.cwd()} 及其上级目录中都没有手册（handbook.yml）：请到手册目录中运行，用 --root 指定，"
+                         "或用 handbook init 新建一个手册。")
     return root
 
 
@@ -363,7 +369,7 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="命令", required=True)
 
     def common(p, config=False, cache=False, talk=False):
-        p.add_argument("--root", default=".", help="手册目录（默认当前目录）")
+        p.add_argument("--root", help="手册目录（默认：从当前目录向上找到的第一个有 handbook.yml 的目录）")
         if talk:
             loud = p.add_mutually_exclusive_group()
             loud.add_argument("-q", "--quiet", action="store_true", help="只显示错误和结果")

@@ -72,4 +72,17 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
 
 
 def is_handbook(root: Path) -> bool:
-    return any((root / d).is_dir() for d in ("procedures", "records", "roles"))
+    return (root / "handbook.yml").is_file() or any((root / d).is_dir() for d in ("procedures", "records", "roles"))
+
+
+def find_root(start: Path) -> Path | None:
+    """The handbook `start` is in, found as git finds a repository: the nearest folder upwards with a
+    handbook.yml, never past the top of the git repository or of the filesystem. A folder with content
+    folders but no handbook.yml (an older handbook) counts when the search starts in it."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "handbook.yml").is_file():
+            return folder
+        if (folder / ".git").exists():
+            break
+    return start if is_handbook(start) else None

@@ -23,6 +23,7 @@ from .render import cache
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.site import render_site
+from .render.static import CSS, JS, missing_assets, static_files
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # jieba (imported by Material's search) imports pkg_resources, which warns about its own end on every build
@@ -42,8 +43,6 @@ EXTENSIONS: dict[str, dict] = {
     "tables": {}, "attr_list": {}, "md_in_html": {}, "admonition": {}, "pymdownx.details": {}, "pymdownx.superfences": {},
     "toc": {"permalink": True},
 }
-# the site's own stylesheets and scripts (print CSS sets A4; search-zh.js mends Chinese search)
-ASSETS = {"extra_css": ["assets/handbook.css", "assets/forms.css"], "extra_javascript": ["assets/search-zh.js", "assets/handbook.js"]}
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -97,8 +96,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         out_dir = self.root / ".cache" / "handbook" / "pages"
+        shipped = static_files()
         for path, content in self.generated.items():
             if files.get_file_from_path(path) is not None:
+                if path in shipped and shipped[path] == content:
+                    continue  # the handbook's own copy of a guide page or asset takes precedence
                 raise PluginError(f"docs/{path} 与生成的页面同名：请给手写页面改名。")
             if self.incremental:
                 # written to disk only when changed, so `serve --dirty` rebuilds just the pages that changed
@@ -199,11 +201,12 @@ def _require_theme_and_assets(config) -> None:
                           f"（现在是 \"{config.theme.name}\"）。")
     if config.theme.get("font") is not False:
         raise PluginError("mkdocs.yml 的 theme 中要写 font: false：否则网站会从互联网加载字体，内网中打不开。")
-    docs = Path(config.docs_dir)
-    missing = [f"{key}: {asset}" for key, assets in ASSETS.items() for asset in assets
-               if asset not in [str(x) for x in config[key]] or not (docs / asset).is_file()]
+    missing = missing_assets()
     if missing:
-        raise PluginError(f"缺少手册的样式或脚本：{'、'.join(missing)}（应在 mkdocs.yml 中列出，文件在 {docs.name}/assets/ 下）。")
+        raise PluginError(f"安装的 office-handbook 缺少样式或脚本 {'、'.join(missing)}：请重新安装（pip install --force-reinstall office-handbook）。")
+    for key, assets in (("extra_css", CSS), ("extra_javascript", JS)):  # the plugin provides its own assets
+        listed = [str(x) for x in config[key]]
+        config[key].extend(a for a in assets if a not in listed)
 
 
 def _add_extensions(config) -> None:

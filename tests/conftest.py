@@ -69,14 +69,9 @@ class Book:
 
 
 def make_mini(root: Path) -> Path:
-    """The small fixture handbook at `root`, with the repository's own mkdocs.yml and site assets."""
+    """The small fixture handbook at `root`, with the repository's own mkdocs.yml."""
     shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns("site", ".cache"))
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    assets = root / "docs" / "assets"
-    assets.mkdir(parents=True, exist_ok=True)
-    for f in (REPO / "docs" / "assets").iterdir():
-        if f.is_file():
-            shutil.copy(f, assets / f.name)
     return root
 
 

@@ -36,10 +36,10 @@ def copy_content(dst: Path) -> Path:
 
 
 def test_the_editing_guide_followed_literally(tmp_path):
-    """Every `handbook new …` command of docs/guide/editing.md, run as written, gives files that pass
+    """Every `handbook new …` command of the guide's editing page, run as written, gives files that pass
     `handbook check`, and the new procedure appears in the built site."""
     root = copy_content(tmp_path / "book")
-    guide = (REPO / "docs/guide/editing.md").read_text(encoding="utf-8")
+    guide = (REPO / "generator/site/guide/editing.md").read_text(encoding="utf-8")
     commands = re.findall(r"^handbook (new [^#\n]+?)\s*(?:#.*)?$", guide, re.M)
     assert len(commands) >= 3
     for command in commands:

@@ -20,7 +20,6 @@ def mkdocs_build(root, site):
 @pytest.mark.parametrize("edits, needle", [
     ([("  name: material\n", "  name: mkdocs\n"), ("  - tags\n", "")], "Material 主题"),  # tags is Material's plugin
     ([("  font: false", "  font: {text: Roboto}")], "font: false"),
-    ([("  - assets/forms.css\n", "")], "assets/forms.css"),
 ])
 def test_missing_requirement_fails_with_its_name(tmp_path, edits, needle):
     root = make_mini(tmp_path / "hb")
@@ -35,11 +34,39 @@ def test_missing_requirement_fails_with_its_name(tmp_path, edits, needle):
     assert not (tmp_path / "site").exists()
 
 
-def test_missing_asset_file_fails(tmp_path):
+def test_the_plugin_provides_its_assets_and_guide(tmp_path):
+    """A mkdocs.yml without extra_css/extra_javascript still gets our print CSS and the Chinese search fix."""
     root = make_mini(tmp_path / "hb")
-    (root / "docs" / "assets" / "search-zh.js").unlink()
-    r = mkdocs_build(root, tmp_path / "site")
-    assert r.returncode != 0 and "assets/search-zh.js" in r.stderr, r.stderr
+    assert "extra_css" not in (root / "mkdocs.yml").read_text(encoding="utf-8")
+    site = tmp_path / "site"
+    r = mkdocs_build(root, site)
+    assert r.returncode == 0, r.stderr
+    page = (site / "records" / "shouwen-register" / "index.html").read_text(encoding="utf-8")
+    for asset in ("assets/handbook/forms.css", "assets/handbook/search-zh.js"):
+        assert asset in page and (site / asset).is_file()
+    assert "size: A4" in (site / "assets/handbook/forms.css").read_text(encoding="utf-8").replace("size:A4", "size: A4")
+    assert (site / "guide" / "editing" / "index.html").is_file()
+
+
+def test_a_broken_install_without_assets_is_named(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from generator import plugin
+    from generator.render import static
+
+    monkeypatch.setattr(static, "_read", lambda: (("guide/index.md", "x"),))
+    monkeypatch.setattr(plugin, "missing_assets", static.missing_assets)
+
+    class Theme(dict):
+        name = "material"
+
+    config = {"theme": Theme(font=False), "extra_css": [], "extra_javascript": []}
+
+    class Config(dict):
+        theme = config["theme"]
+
+    with pytest.raises(PluginError, match="assets/handbook/handbook.css"):
+        plugin._require_theme_and_assets(Config(config))
 
 
 def test_extensions_left_out_are_added(tmp_path):

@@ -18,6 +18,7 @@ from .indexes import render_indexes
 from .procedure_page import render_procedure
 from .record_page import render_record
 from .role_page import render_role
+from .static import static_files
 
 Content = str | bytes
 
@@ -25,7 +26,7 @@ Content = str | bytes
 def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
                 *, charts: bool = True, pdfs: bool = True, directory_urls: bool = True) -> dict[str, Content]:
     ctx = Context(hb, settings, today or dt.date.today(), directory_urls=directory_urls)
-    files: dict[str, Content] = {}
+    files: dict[str, Content] = dict(static_files())
     svgs: dict[str, str] = {}
     if charts:
         from .charts import render_charts
