@@ -346,20 +346,94 @@ def cmd_codeowners(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .editor_schema import IDS_FILE, IDS_TITLE, ids_schema_text
+    from .editor_schema import IDS_TITLE, SCHEMA_DIR, schema_files
     from .outputs import check_file, write_file
     from .pipeline import check
 
     root = _root(args)
     checked = check(root, _today(args))
-    out = _guard(lambda: check_file(Path(args.out) if args.out else root / IDS_FILE, root, _inputs(root, args),
-                                    lambda text: IDS_TITLE in text, "id 列表文件", make_parent=not args.out))
-    text = ids_schema_text(checked.handbook)
-    if out.exists() and out.read_text(encoding="utf-8") == text:
-        print(f"{out} 已是最新。", file=sys.stderr)
+    base = Path(args.out) if args.out else root / SCHEMA_DIR
+    changed = 0
+    for rel, text in schema_files(checked.handbook).items():
+        target = base / Path(rel).name
+        out = _guard(lambda target=target: check_file(target, root, _inputs(root, args), lambda old: IDS_TITLE in old,
+                                                      "编辑器格式文件", make_parent=True))
+        if not (out.exists() and out.read_text(encoding="utf-8") == text):
+            write_file(out, text)
+            changed += 1
+    shown = base.relative_to(root).as_posix() if base.is_relative_to(root) else str(base)
+    if changed:
+        print(f"已更新 {shown}/ 中的 {changed} 个文件：编辑器会按当前的格式检查，并提示岗位、表单、流程和制度的 id。", file=sys.stderr)
     else:
-        write_file(out, text)
-        print(f"已更新 {out}：编辑器会提示当前的岗位、表单、流程和制度 id。", file=sys.stderr)
+        print(f"{shown}/ 已是最新。", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_init(args) -> int:
+    from .init import Names, init
+    from .outputs import absolute
+    from .pipeline import find_root
+
+    target = absolute(args.dir)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} 是一个文件：请指定要新建手册的目录。")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target.parent} 不存在：请先创建它，或换一个目录。")
+    outer = find_root(target.parent) if target.parent != target else None
+    if outer is not None and (outer / "handbook.yml").is_file():
+        raise UsageError(f"{target} 在已有的手册 {outer} 之中：请换一个不在手册里的目录。")
+    names = Names(args.org or Names.organisation, args.office or Names.office, args.title or "")
+    target.mkdir(exist_ok=True)
+    try:
+        result = init(target, names, _today(args), example=args.example)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc}：请从 PyPI 重新安装 office-handbook。") from None
+    from .editor_schema import schema_files
+    from .outputs import create_file
+    from .pipeline import check
+
+    checked = check(target, _today(args))
+    for rel, text in schema_files(checked.handbook).items():
+        if not (target / rel).exists():
+            create_file(target / rel, text)
+            result.written.append(rel)
+    for rel in result.kept:
+        print(f"已存在，未改动：{rel}", file=sys.stderr)
+    shown = os.path.relpath(target)
+    print(f"已在 {shown} 中新建手册（{len(result.written)} 个文件）。下一步：", file=sys.stderr)
+    steps = [] if shown == "." else [f"cd {shown}"]
+    steps += ["在 handbook.yml 中填写单位、办公室和网站名称（mkdocs.yml 的 site_name 与 title 保持一致）",
+              "handbook check", "handbook build    # 或 handbook serve 边改边预览"]
+    for i, step in enumerate(steps, 1):
+        print(f"  {i}. {step}", file=sys.stderr)
+    if checked.errors:
+        _print_problems(checked.errors, "text")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_migrate(args) -> int:
+    from .config import FORMAT_VERSION
+    from .migrate import plan
+    from .outputs import write_file
+
+    root = _root(args)
+    version, edits, steps = plan(root)
+    if not steps:
+        print(f"手册已是当前格式（format {FORMAT_VERSION}），无需迁移。", file=sys.stderr)
+        return EXIT_OK
+    verb = "将修改" if args.dry_run else "已修改"
+    for rel in sorted(edits):
+        print(f"{verb} {rel}")
+    for step in steps:
+        print(f"  · {step}", file=sys.stderr)
+    if args.dry_run:
+        print(f"（--dry-run：未写出任何文件）格式 {version} → {FORMAT_VERSION}，共 {len(edits)} 个文件。", file=sys.stderr)
+        return EXIT_OK
+    for rel, text in edits.items():
+        write_file(root / rel, text)
+    print(f"格式 {version} → {FORMAT_VERSION}：已修改 {len(edits)} 个文件。请运行 handbook schema 更新编辑器格式文件，再 handbook check。",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -410,9 +484,20 @@ def parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("codeowners", help="根据流程的责任岗位生成 CODEOWNERS 文件"))
     p.add_argument("--out", default=CODEOWNERS_DEFAULT, help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
     p.set_defaults(func=cmd_codeowners)
-    p = common(sub.add_parser("schema", help="更新编辑器补全用的 id 列表（generator/schemas/ids.schema.json）"))
-    p.add_argument("--out", help="写到指定文件（默认 generator/schemas/ids.schema.json）")
+    p = common(sub.add_parser("schema", help="更新编辑器用的格式说明和 id 列表（.handbook/schemas/）"))
+    p.add_argument("--out", help="写到指定目录（默认 手册目录/.handbook/schemas）")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("init", help="新建一个手册（handbook.yml、mkdocs.yml、示例流程和表单、编辑器和 CI 设置）")
+    p.add_argument("dir", nargs="?", default=".", help="新手册的目录（默认当前目录；已有的文件不会被覆盖）")
+    p.add_argument("--org", help="单位名称（印在每张表单上），如 某某有限公司")
+    p.add_argument("--office", help="办公室名称，如 综合办公室（默认 办公室）")
+    p.add_argument("--title", help="网站和手册汇编的标题（默认 办公室名称 + 流程手册）")
+    p.add_argument("--example", action="store_true", help="写入完整的示例手册（几十个流程、表单和岗位），而不是最小的起步内容")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_init)
+    p = common(sub.add_parser("migrate", help="把旧版本写的手册文件更新到当前格式（只改需要改的几行）"))
+    p.add_argument("--dry-run", action="store_true", help="只列出要改的文件，不写出")
+    p.set_defaults(func=cmd_migrate)
     p = common(sub.add_parser("export", help="把整个手册输出为 JSON"))
     p.set_defaults(func=cmd_export)
     p = common(sub.add_parser("stats", help="统计流程、步骤、表单、岗位、时限和风险点的数量"))

@@ -6,28 +6,39 @@ import difflib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Pos, Problem
+from .schema import hidden_characters
 from .yamlsource import LoadError, convert, decode, parse
+
+FORMAT_VERSION = 2  # of the handbook's files; `handbook migrate` brings older handbooks to it
 
 
 @dataclass
 class Settings:
+    format: int = 0  # the file format the handbook is written in (0: not declared, i.e. written before format 2)
     organisation: str = "××公司"  # printed on every form; replace with the real name
     office: str = "综合办公室"
+    title: str = ""  # the site's and the binder's title; default: office + 流程手册
     edit_url: str = ""  # e.g. https://git.example.com/office/handbook/edit/main/ — the YAML path is appended
     popular_records: list[str] = field(default_factory=list)  # record ids shown first on the home page
     categories: list[str] = field(default_factory=list)  # category names in the order the site lists them
     owners: dict[str, list[str]] = field(default_factory=dict)  # role id → people or teams (@user, @org/team) for CODEOWNERS
     source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers
 
+    @property
+    def site_title(self) -> str:
+        return self.title or f"{self.office}流程手册"
+
 
 FILE = "handbook.yml"
-_KINDS = {"organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",
+_KINDS = {"format": "整数（由 handbook migrate 维护）", "title": "文字", "organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",
           "owners": "岗位 id → 人员列表的映射", "source_titles": "来源 id → 名称的映射"}
 
 
 def _ok(name: str, value: object) -> bool:
-    if name in ("organisation", "office", "edit_url"):
+    if name == "format":
+        return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 4
+    if name in ("organisation", "office", "edit_url", "title"):
         return isinstance(value, str)
     if name in ("popular_records", "categories"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -36,18 +47,29 @@ def _ok(name: str, value: object) -> bool:
     return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
+def _blank(text: str) -> bool:
+    """Nothing but blank lines, comments and document markers (--- / ...)."""
+    return all(not line.strip() or line.lstrip().startswith("#") or line.rstrip() in ("---", "...")
+               for line in text.splitlines())
+
+
 def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     """Settings from handbook.yml, and the problems found in it (each with its line:col)."""
     path = root / FILE
     if not path.exists():
         return Settings(), []
     try:
-        doc = parse(decode(path.read_bytes(), FILE), FILE)
+        text = decode(path.read_bytes(), FILE)
+        if _blank(text):  # every key is optional: an empty file (or only comments) means all defaults
+            return Settings(), []
+        doc = parse(text, FILE)
         data = convert(doc, None)
+    except OSError as exc:
+        return Settings(), [Problem(Pos(FILE), "E103", f"无法读取 {FILE}：{exc.strerror}。")]
     except LoadError as exc:
         return Settings(), [exc.problem]
     known = [f.name for f in fields(Settings)]
-    values, problems = {}, []
+    values, problems = {}, hidden_characters(doc, data)
     for name, value in data.items():
         if name not in known:
             near = difflib.get_close_matches(name, known, n=1)
@@ -58,5 +80,5 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         elif not _ok(name, value):
             problems.append(Problem(doc.pos((name,)), "E303", f"{name} 应为{_KINDS[name]}：请按 handbook.yml 中的注释填写。"))
         else:
-            values[name] = value
+            values[name] = int(value) if name == "format" else value
     return Settings(**values), problems

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 MARKER = ".handbook-output"
-INPUT_NAMES = ("procedures", "records", "roles", "docs", "handbook.yml", "mkdocs.yml", ".git", ".handbook")
+INPUT_NAMES = ("procedures", "records", "roles", "docs", "handbook.yml", "mkdocs.yml", ".git")
 
 
 class OutputRefused(Exception):
@@ -131,6 +131,9 @@ def check_file(target: Path | str, root: Path, inputs: Iterable[Path], owned: Ca
                                 "请用 --out 写到别的文件，或先把原文件改名后重试。")
     if not make_parent and not target.parent.is_dir():
         raise OutputRefused(f"{what} {shown} 的上级目录 {target.parent} 不存在：请先创建它，或换一个路径。")
+    existing = next(p for p in target.parents if p.exists() or p.is_symlink())
+    if not existing.is_dir():
+        raise OutputRefused(f"{what} {shown} 的上级 {_show(existing, root)} 是文件而不是目录：请换一个路径。")
     return target
 
 

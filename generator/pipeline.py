@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import timing
 from .checks import run_checks
 from .config import Settings, read_settings
-from .editor_schema import stale_ids_schema
+from .editor_schema import stale_schemas
 from .loader import Loaded, load, scan
+from .migrate import format_problems
 from .model import Handbook
-from .problems import Problem, sort_problems
+from .problems import Pos, Problem, sort_problems
 
 
 @dataclass
@@ -42,7 +44,7 @@ def _fingerprint(root: Path) -> tuple:
     policy_dir = root / "docs" / "policies"
     if policy_dir.is_dir():
         paths += sorted(policy_dir.glob("*.md"))
-    paths.append(root / "handbook.yml")
+    paths += [root / "handbook.yml", root / "mkdocs.yml"]
     items = []
     for path in paths:
         try:
@@ -60,15 +62,44 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
     hit = _memo.get(root)
     if hit and hit[0] == key and hit[1] == today:
         return hit[2]
+    settings, setting_problems = read_settings(root)
+    formats = format_problems(root)
+    if any(p.is_error for p in formats):  # files of another format: one clear line, not a wall of schema errors
+        result = Checked(root, Handbook(), settings, formats)
+        _memo[root] = (key, today, result)
+        return result
     with timing.stage("load"):
         loaded: Loaded = load(root, use_cache=use_cache)
-    settings, setting_problems = read_settings(root)
     with timing.stage("check"):
-        extra = stale_ids_schema(root, loaded.handbook) if not loaded.problems else []
+        extra = stale_schemas(root, loaded.handbook) if not loaded.problems else []
+        extra += formats + site_name_problems(root, settings)
         problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra + setting_problems)
     result = Checked(root, loaded.handbook, settings, problems)
     _memo[root] = (key, today, result)
     return result
+
+
+def site_name_problems(root: Path, settings: Settings) -> list[Problem]:
+    """W507: mkdocs.yml's site_name (which plain MkDocs needs before any plugin runs) should be the
+    title set in handbook.yml, the one place for names."""
+    if not settings.title:
+        return []
+    path = root / "mkdocs.yml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"^site_name:[ \t]*(.*?)[ \t]*(?:#.*)?$", text, re.M)
+    if not m:
+        return []
+    value = m.group(1)
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    if value == settings.title:
+        return []
+    line = text.count("\n", 0, m.start()) + 1
+    return [Problem(Pos("mkdocs.yml", line, m.start(1) - m.start() + 1), "W507",
+                    f"mkdocs.yml 的 site_name \"{value}\" 与 handbook.yml 的 title \"{settings.title}\" 不一致：把 site_name 改成 \"{settings.title}\"。")]
 
 
 def is_handbook(root: Path) -> bool:

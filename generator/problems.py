@@ -42,6 +42,8 @@ CODES: dict[str, CodeInfo] = {
     "E111": CodeInfo("yes/no/on/off 被当作是非值", "是非值请写 true 或 false；若是文字请加引号。"),
     "E112": CodeInfo("文件名不合规", "文件名只能用小写字母、数字和连字符，扩展名为 .yaml。"),
     "E113": CodeInfo("内容文件不会被读取", "流程放在 procedures/<类别>/ 下，表单和岗位直接放在 records/、roles/ 下（不要子文件夹），扩展名用小写 .yaml。"),
+    "E114": CodeInfo("手册格式比工具新", "升级 office-handbook：pip install --upgrade office-handbook。"),
+    "E115": CodeInfo("手册格式过旧，需要迁移", "运行 handbook migrate（可先加 --dry-run 查看要改的地方）。"),
     # E2xx: references between files
     "E201": CodeInfo("流程不存在", "改成已有流程的 id（procedures/ 下的文件名），或先新建该流程。"),
     "E202": CodeInfo("表单不存在", "改成已有表单的 id（records/ 下的文件名），或先新建该表单。"),
@@ -75,8 +77,10 @@ CODES: dict[str, CodeInfo] = {
     "W501": CodeInfo("流程已过审核日期", "按流程组织审核，更新 review.last（并视情况提高版本号、补记变更记录）。", "warning"),
     "W502": CodeInfo("内容改动但版本号或变更记录未更新", "提高 version，并在 changelog 最前面补一条记录。", "warning"),
     "W503": CodeInfo("变更记录与版本号不一致", "changelog 的第一条应是当前 version。", "warning"),
-    "W504": CodeInfo("编辑器补全用的 id 列表已过时", "运行 handbook schema，并提交 generator/schemas/ids.schema.json。", "warning"),
+    "W504": CodeInfo("编辑器用的格式说明或 id 列表已过时", "运行 handbook schema，并提交 .handbook/schemas/。", "warning"),
     "W505": CodeInfo("内容文件夹中有不会被读取的文件", "把不属于手册的文件移出 procedures/、records/、roles/，或删除它。", "warning"),
+    "W506": CodeInfo("手册文件格式较旧", "运行 handbook migrate 更新到当前格式。", "warning"),
+    "W507": CodeInfo("网站名称与 handbook.yml 不一致", "把 mkdocs.yml 的 site_name 改成与 handbook.yml 的 title 相同。", "warning"),
 }
 
 

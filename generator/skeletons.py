@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .editor_schema import modeline
 from .model import Handbook
 
 
@@ -32,7 +33,7 @@ def new_procedure(hb: Handbook, root: Path, pid: str, folder: str, today: dt.dat
     owner = _pick_role(hb, "office-director")
     worker = _pick_role(hb, "office-clerk", "office-director")
     d = today.isoformat()
-    text = f"""# yaml-language-server: $schema=../../generator/schemas/procedure.schema.json
+    text = f"""{modeline('procedure')}
 id: {pid}
 code: {_next_code(codes, prefix)}
 title: 新流程（请修改）
@@ -73,7 +74,7 @@ def new_record(hb: Handbook, root: Path, rid: str, today: dt.date) -> tuple[Path
     codes = {p.code for p in hb.procedures.values()} | {r.code for r in hb.records.values()}
     keeper = _pick_role(hb, "office-director")
     filler = _pick_role(hb, "applicant", "office-clerk")
-    text = f"""# yaml-language-server: $schema=../generator/schemas/record.schema.json
+    text = f"""{modeline('record')}
 id: {rid}
 code: {_next_code(codes, "GL/YJ-BG-")}
 title: 新表单（请修改）
@@ -102,7 +103,7 @@ lifecycle:
 def new_role(hb: Handbook, root: Path, rid: str, today: dt.date) -> tuple[Path, str]:
     boss = _pick_role(hb, "office-director")
     reports = f"reports_to: {boss}\n" if hb.known_ids["role"] else ""
-    text = f"""# yaml-language-server: $schema=../generator/schemas/role.schema.json
+    text = f"""{modeline('role')}
 id: {rid}
 title: 新岗位（请修改）
 {reports}summary: 一句话说明这个岗位做什么。

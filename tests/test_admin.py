@@ -63,16 +63,18 @@ def test_every_yaml_file_starts_with_the_schema_modeline():
         assert files
         for f in files:
             first = f.read_text(encoding="utf-8").splitlines()[0]
-            assert first == f"# yaml-language-server: $schema={rel}generator/schemas/{kind}.schema.json", f
+            assert first == f"# yaml-language-server: $schema={rel}.handbook/schemas/{kind}.schema.json", f
+            assert (f.parent / first.split("=", 1)[1]).resolve().is_file(), f
 
 
 def test_editor_schema_ids_are_current():
-    """ids.schema.json (editor completion) matches the content; `handbook schema` rewrites it."""
-    from generator.editor_schema import ids_schema_text
+    """.handbook/schemas/ (editor validation and completion) matches the tool and the content; `handbook schema` rewrites it."""
+    from generator.editor_schema import IDS_FILE, schema_files
     from generator.pipeline import check
 
-    text = (REPO / "generator/schemas/ids.schema.json").read_text(encoding="utf-8")
-    assert text == ids_schema_text(check(REPO).handbook)
+    for rel, expected in schema_files(check(REPO).handbook).items():
+        assert (REPO / rel).read_text(encoding="utf-8") == expected, f"{rel}: run handbook schema"
+    text = (REPO / IDS_FILE).read_text(encoding="utf-8")
     roles = json.loads(text)["definitions"]["role"]["anyOf"][0]["enum"]
     assert "office-director" in roles
 
@@ -80,7 +82,7 @@ def test_editor_schema_ids_are_current():
 def test_vscode_settings_map_the_schemas():
     settings = json.loads((REPO / ".vscode/settings.json").read_text(encoding="utf-8"))
     schemas = settings["yaml.schemas"]
-    assert schemas["generator/schemas/procedure.schema.json"] == "procedures/**/*.yaml"
+    assert schemas[".handbook/schemas/procedure.schema.json"] == "procedures/**/*.yaml"
     assert "redhat.vscode-yaml" in json.loads((REPO / ".vscode/extensions.json").read_text())["recommendations"]
 
 

@@ -17,7 +17,7 @@ from generator.render.charts import chart_for, layout, to_dot, wrap
 from generator.render.context import Context, procedure_page
 
 STRESS = """\
-# yaml-language-server: $schema=../../generator/schemas/procedure.schema.json
+# yaml-language-server: $schema=../../.handbook/schemas/procedure.schema.json
 id: stress
 code: LC-ZZ-01
 title: 压力测试流程

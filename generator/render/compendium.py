@@ -28,11 +28,11 @@ def source(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str
         "#set par(leading: 0.7em, justify: true)",
         f'#show heading: set text(font: "{SANS}")',
         "#show heading.where(level: 1): set text(size: 18pt)",
-        f"#set document(title: {lit(s.organisation + '办公室流程手册')})",
+        f"#set document(title: {lit(s.organisation + s.site_title)})",
         # cover
         "#page(numbering: none)[#v(30%)#align(center)[",
         f'#text(font: "{SANS}", size: 14pt, {lit(s.organisation)})#v(1em)',
-        f'#text(font: "{SANS}", size: 30pt, "办公室流程手册")#v(1.5em)',
+        f'#text(font: "{SANS}", size: 30pt, {lit(s.site_title)})#v(1.5em)',
         f"#text(size: 12pt, {lit(f'{len(hb.procedures)} 个流程 · {len(hb.records)} 种表单 · {len(hb.roles)} 个岗位')})#v(0.6em)",
         f"#text(size: 11pt, {lit(f'{s.office} 编 · {ctx.today.isoformat()}')})]]",
         '#outline(title: "目录", depth: 2)',

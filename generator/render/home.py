@@ -14,7 +14,7 @@ def render_home(ctx: Context, binder: bool = True) -> str:
     hb = ctx.hb
     s = ctx.settings
     out = [front_matter("首页", None, description=f"{s.organisation}{s.office}的工作流程、表单和岗位职责。", extra={"hide": ["navigation"]})]
-    out.append(f"# {esc(s.organisation)}办公室流程手册\n\n")
+    out.append(f"# {esc(s.organisation)}{esc(s.site_title)}\n\n")
     out.append(f"本手册收录{esc(s.office)}的全部工作流程、表单和岗位职责：每个流程都有泳道流程图、步骤说明、时限和风险控制点，"
                "每张表单都可以直接打印或下载 PDF。按 <kbd>/</kbd> 或点右上角的放大镜检索，例如“用印”“借阅档案”“会议纪要”。\n\n")
     numbers = stats(hb)
