@@ -203,7 +203,10 @@ def cmd_serve(args) -> int:
     if checked.errors:
         return EXIT_PROBLEMS
     _use_cache(root, args)
+    _mkdocs_logging()
     config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
+    host, _, port = args.dev_addr.rpartition(":")
+    print(f"预览地址：http://{host or '127.0.0.1'}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
     serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
     return EXIT_OK
 

@@ -3,6 +3,7 @@ pages and files as generated files. Rendering itself lives in `generator.render`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -50,8 +51,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # `mkdocs serve` makes a new plugin for every rebuild but calls on_startup only once
     incremental = False
 
+    serving = False
+    _had_problems = False
+    _last_good: tuple | None = None  # (checked, generated, nav) of the last build whose check passed, for `serve`
+
     def on_startup(self, *, command, dirty):
         HandbookPlugin.incremental = command == "serve" and dirty
+        HandbookPlugin.serving = command == "serve"
+        if command == "serve":
+            logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
         _quiet_jieba()
         _memoize_jieba()
 
@@ -66,7 +74,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         checked = check(self.root, use_cache=use_cache)
         for p in checked.warnings:
             log.info("%s", p)  # warnings never fail a --strict build; the page shows them
+        self.problems: list = []
         if checked.errors:
+            if self.serving:  # the preview shows the problems in the browser and keeps the last good pages
+                return self._serve_problems(config, checked)
             for p in checked.errors:
                 log.error("%s", p)
             raise PluginError(f"handbook check 发现 {len(checked.errors)} 个错误，未生成网站。请按上面各行的提示修改后重试。")
@@ -79,6 +90,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         cache.finish_build(self.started, complete=self.config.charts and self.config.pdfs)
         if not config.nav:
             config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir), checked.settings.categories)
+        if self.serving:
+            HandbookPlugin._last_good = (checked, self.generated, config.nav)
+        return config
+
+    def _serve_problems(self, config, checked):
+        """A failed check during `serve`: every page carries the problems at its top (no waiting for a
+        build that never comes); the next save that passes the check brings the pages back as usual."""
+        for p in checked.errors:
+            log.warning("%s", p)
+        self.problems = checked.errors
+        if HandbookPlugin._last_good is not None:
+            self.checked, self.generated, nav = HandbookPlugin._last_good
+            if not config.nav:
+                config.nav = nav
+        else:
+            self.checked = checked
+            lines = "\n".join(str(p) for p in checked.errors)
+            self.generated = {"index.md": f"# 检查未通过\n\n请按下面各行的提示修改 YAML，保存后页面会自动刷新。\n\n```text\n{lines}\n```\n"}
         return config
 
     def _configure_search(self, config, checked) -> None:
@@ -107,6 +136,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.append(_materialize(config, out_dir, path, content))
             else:
                 files.append(File.generated(config, path, content=content))
+        if self.incremental and (self.problems or HandbookPlugin._had_problems):
+            for f in files.documentation_pages():  # the banner comes or goes on every page, unchanged ones too
+                with contextlib.suppress(OSError):
+                    os.utime(f.abs_dest_path, (0, 0))  # the page in the preview's own site folder, never a source
+        HandbookPlugin._had_problems = bool(self.problems)
         return files
 
     def _inline_charts(self, output: str, page) -> str:
@@ -144,6 +178,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         reporter = progress.current()
         if reporter is not None:
             reporter.step()
+        if self.problems:
+            output = _PROBLEMS_AT.sub(lambda m: m.group(0) + _problems_banner(self.problems), output, count=1)
         return self._inline_charts(output, page)
 
     def on_post_build(self, config):
@@ -161,6 +197,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if (self.root / "handbook.yml").exists():
             server.watch(str(self.root / "handbook.yml"))
         return server
+
+
+_PROBLEMS_AT = re.compile(r'<article class="md-content__inner[^"]*">')
+
+
+def _problems_banner(problems) -> str:
+    import html
+
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:50])
+    more = f"<p>……另有 {len(problems) - 50} 个问题，见终端。</p>" if len(problems) > 50 else ""
+    return (f'<div class="admonition failure hb-problems" role="alert"><p class="admonition-title">检查未通过：{len(problems)} 个错误'
+            f"（页面是上次通过检查时的内容；改好并保存后自动刷新）</p><ul>{items}</ul>{more}</div>")
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    return "'dirty' build" not in record.getMessage()
 
 
 def _quiet_jieba() -> None:

@@ -68,12 +68,16 @@ def fetch(url: str) -> str:
 
 
 def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
+    """The preview prints its address, rebuilds on save, shows a failed check in the page (no endless
+    wait), and comes back when the file is fixed; MkDocs' English dirty-build warning is not shown."""
     root = tmp_path / "book"
     make_mini(root)
     port = free_port()
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
-                            cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=root, env=ENV, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/procedures/gongwen/shouwen/"
+    path = root / "procedures/gongwen/shouwen.yaml"
     try:
         deadline = time.time() + 120
         while time.time() < deadline and "签收、登记" not in fetch(url):
@@ -86,9 +90,29 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
         while time.time() < deadline and "签收并登记来文" not in fetch(url):
             time.sleep(0.3)
         assert "签收并登记来文" in fetch(url)
+        good = path.read_text(encoding="utf-8")
+        time.sleep(1.5)
+        path.write_text(good.replace("role: office-clerk", "role: office-clerkk", 1), encoding="utf-8")
+        deadline = time.time() + 90
+        while time.time() < deadline and "检查未通过" not in fetch(url):
+            time.sleep(0.3)
+        page = fetch(url)
+        assert "检查未通过" in page and "E203" in page and "office-clerkk" in page
+        time.sleep(1.5)
+        path.write_text(good.replace("name: 签收并登记来文", "name: 签收后登记来件"), encoding="utf-8")
+        deadline = time.time() + 90
+        while time.time() < deadline and "签收后登记来件" not in fetch(url):
+            time.sleep(0.3)
+        page = fetch(url)
+        assert "签收后登记来件" in page and "检查未通过" not in page
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert f"预览地址：http://127.0.0.1:{port}/" in output
+    assert "dirty" not in output and "Traceback" not in output, output
 
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path):
