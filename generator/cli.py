@@ -185,7 +185,12 @@ def cmd_build(args) -> int:
     _use_cache(root, args)
     try:
         with staging(final, "site") as tmp:
-            build(_mkdocs_config(root, args, strict=True, site_dir=str(tmp)))
+            if args.offline:
+                config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp), use_directory_urls=False)
+                _add_offline_plugin(config)
+            else:
+                config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp))
+            build(config)
     except (Abort, MkDocsException) as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -193,6 +198,19 @@ def cmd_build(args) -> int:
         print(p)
     print(f"网站已生成：{final}", file=sys.stderr)
     return EXIT_OK
+
+
+def _add_offline_plugin(config) -> None:
+    """Material's offline plugin: pages link to …/index.html and search works opened from disk (file://)."""
+    if "material/offline" in config.plugins or "offline" in config.plugins:
+        return
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    errors, _ = plugin.load_config({"enabled": True})
+    if errors:
+        raise UsageError(f"无法启用离线插件：{errors}")
+    config.plugins["material/offline"] = plugin
 
 
 def cmd_serve(args) -> int:
@@ -463,6 +481,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True, cache=True, talk=True)
     p.add_argument("-d", "--site-dir", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
+    p.add_argument("--offline", action="store_true",
+                   help="生成可直接双击打开的网站（共享盘、U 盘；file://，检索也可用），而不是放在网站服务器上的网站")
     p.set_defaults(func=cmd_build)
     p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True, cache=True)
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")

@@ -24,7 +24,7 @@ from .render import cache
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.site import render_site
-from .render.static import CSS, JS, missing_assets, static_files
+from .render.static import CSS, IFRAME_WORKER, JS, missing_assets, static_files
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # jieba (imported by Material's search) imports pkg_resources, which warns about its own end on every build
@@ -259,6 +259,10 @@ def _require_theme_and_assets(config) -> None:
     for key, assets in (("extra_css", CSS), ("extra_javascript", JS)):  # the plugin provides its own assets
         listed = [str(x) for x in config[key]]
         config[key].extend(a for a in assets if a not in listed)
+    if any(name in config.plugins for name in ("material/offline", "offline")):
+        # the offline site's search runs in an iframe; Material would load that shim from a CDN
+        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+        config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
 
 
 def _add_extensions(config) -> None:

@@ -10,6 +10,7 @@ SITE = Path(__file__).resolve().parent.parent / "site"
 TEXT = (".md", ".css", ".js", ".txt", ".svg", ".html")
 CSS = ["assets/handbook/handbook.css", "assets/handbook/forms.css"]
 JS = ["assets/handbook/search-zh.js", "assets/handbook/handbook.js"]
+IFRAME_WORKER = "assets/handbook/iframe-worker-shim.js"  # for the offline (file://) site's search
 
 
 @lru_cache(maxsize=1)
