@@ -213,11 +213,10 @@ def _result_from_json(item: dict) -> FileResult:
 
 
 def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:
-    import multiprocessing as mp
 
-    from .parallel import pool
+    from .parallel import can_fork, pool
 
-    if "fork" not in mp.get_all_start_methods():
+    if not can_fork():
         return [load_file(root, kind, path) for kind, path in files]
     size = max(50, len(files) // (workers * 4))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]

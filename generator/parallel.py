@@ -21,6 +21,18 @@ def ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def can_fork() -> bool:
+    """Forking is safe only while this process has one thread: a child forked while another thread
+    holds a lock (Typst's and wasmtime's native threads, serve's HTTP thread) can hang forever.
+    Where threads cannot be counted (no /proc), do not fork at all."""
+    if "fork" not in mp.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=ignore_interrupt)
 
@@ -32,7 +44,7 @@ def _run(span: tuple[int, int]) -> list:
 
 def map_items(fn: Callable[[T], R], items: Sequence[T], *, min_items: int = 150) -> list[R]:
     workers = os.cpu_count() or 1
-    if workers < 2 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or len(items) < min_items or not can_fork():
         return [fn(item) for item in items]
     _job[:] = [fn, items]
     size = max(1, len(items) // (workers * 4))

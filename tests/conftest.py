@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,3 +87,25 @@ def shipped_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("shipped") / "site"
     assert main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
     return out
+
+
+@functools.cache
+def shipped_checked():
+    """The shipped example handbook, loaded and checked once, when a test first needs it (never at import)."""
+    from generator.pipeline import check
+
+    return check(REPO)
+
+
+class Lazy:
+    """A module-level name for something computed on first use, so collecting tests stays cheap."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getattr__(self, name):
+        return getattr(self._make(), name)
+
+
+SHIPPED = Lazy(shipped_checked)
+SHIPPED_HB = Lazy(lambda: shipped_checked().handbook)

@@ -7,13 +7,12 @@ import re
 
 import pytest
 
-from conftest import REPO
-from generator.pipeline import check
+from conftest import SHIPPED, SHIPPED_HB
 from generator.render.context import Context
 from generator.render.indexes import raci, render_indexes
 
-CHECKED = check(REPO)
-HB = CHECKED.handbook
+CHECKED = SHIPPED
+HB = SHIPPED_HB
 TODAY = dt.date(2026, 11, 23)
 
 
