@@ -11,9 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.pipeline import check  # noqa: E402
-from generator.render import charts  # noqa: E402
-from generator.render.context import Context, procedure_page  # noqa: E402
+from office_handbook.pipeline import check  # noqa: E402
+from office_handbook.render import charts  # noqa: E402
+from office_handbook.render.context import Context, procedure_page  # noqa: E402
 
 
 def main() -> None:

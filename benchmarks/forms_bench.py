@@ -16,9 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.pipeline import check  # noqa: E402
-from generator.render.checklists import checklist_pdf, checklists_of  # noqa: E402
-from generator.render.typst_forms import clear_cache, record_pdf  # noqa: E402
+from office_handbook.pipeline import check  # noqa: E402
+from office_handbook.render.checklists import checklist_pdf, checklists_of  # noqa: E402
+from office_handbook.render.typst_forms import clear_cache, record_pdf  # noqa: E402
 
 ORG = "××公司"
 

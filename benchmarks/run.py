@@ -27,12 +27,12 @@ sys.path.insert(0, str(HERE))
 from synth import make_handbook  # noqa: E402
 
 PY = sys.executable
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(HERE.parent))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 BUILD_SCRIPT = """
 import json, sys, time
-from generator import timing
-from generator.cli import main
+from office_handbook import timing
+from office_handbook.cli import main
 t = time.perf_counter()
 code = main(["build", "--root", sys.argv[1], "--site-dir", sys.argv[2]])
 total = time.perf_counter() - t
@@ -69,7 +69,7 @@ def fetch(url: str) -> str | None:
 def serve_reload(root: Path) -> float:
     """Start `mkdocs serve`, change one procedure's title, time until the served page shows it."""
     port = free_port()
-    proc = subprocess.Popen([PY, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"], cwd=root, env=ENV,
+    proc = subprocess.Popen([PY, "-m", "office_handbook.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"], cwd=root, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/procedures/cat0/proc-0/"
@@ -95,7 +95,7 @@ def serve_reload(root: Path) -> float:
 def bare_mkdocs(root: Path, work: Path) -> float:
     """The same generated Markdown (and assets) built by MkDocs Material without our plugin."""
     gen = work / f"gen-bare-{root.name}"
-    run([PY, "-m", "generator.cli", "gen", "--root", str(root), "--out", str(gen)])
+    run([PY, "-m", "office_handbook.cli", "gen", "--root", str(root), "--out", str(gen)])
     bare = work / f"bare-{root.name}"
     shutil.copytree(root / "docs", bare / "docs")
     shutil.copytree(gen, bare / "docs", dirs_exist_ok=True)
@@ -108,9 +108,9 @@ def bare_mkdocs(root: Path, work: Path) -> float:
 def measure(n: int, work: Path, with_serve: bool) -> dict:
     root = make_handbook(work / f"hb{n}", n)
     row: dict = {"N": n, "files": sum(1 for _ in root.rglob("*.yaml"))}
-    row["check_s"], row["check_mib"], _ = run([PY, "-m", "generator.cli", "check", "--root", str(root)])
+    row["check_s"], row["check_mib"], _ = run([PY, "-m", "office_handbook.cli", "check", "--root", str(root)])
     shutil.rmtree(root / ".cache", ignore_errors=True)
-    row["gen_s"], _, _ = run([PY, "-m", "generator.cli", "gen", "--root", str(root), "--out", str(work / f"gen{n}")])
+    row["gen_s"], _, _ = run([PY, "-m", "office_handbook.cli", "gen", "--root", str(root), "--out", str(work / f"gen{n}")])
     for label in ("cold", "warm"):
         if label == "cold":
             shutil.rmtree(root / ".cache", ignore_errors=True)

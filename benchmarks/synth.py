@@ -31,7 +31,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
     for i, rid in enumerate(roles):
         boss = f"reports_to: {roles[(i - 1) // 2]}\n" if i else ""
         (root / "roles" / f"{rid}.yaml").write_text(
-            f"# yaml-language-server: $schema=../generator/schemas/role.schema.json\nid: {rid}\ntitle: 岗位{i}\n{boss}"
+            f"# yaml-language-server: $schema=../.handbook/schemas/role.schema.json\nid: {rid}\ntitle: 岗位{i}\n{boss}"
             f"duties:\n  - 负责第{i}项工作。\ntasks:\n  - {{name: 每日检查{i}, frequency: daily}}\n  - {{name: 每月汇总{i}, frequency: monthly}}\n",
             encoding="utf-8")
     records = [f"rec-{i}" for i in range(n_records)]
@@ -40,7 +40,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
         body = ("columns:\n" + "".join(f"  - {{label: 列{j}}}\n" for j in range(6))) if kind == "register" else \
                ("fields:\n" + "".join(f"  - {{label: 栏目{j}}}\n" for j in range(6)) + "approvals:\n  - {label: 主管意见}\n")
         (root / "records" / f"{rid}.yaml").write_text(
-            f"# yaml-language-server: $schema=../generator/schemas/record.schema.json\nid: {rid}\ncode: GL/YJ-BG-{i + 1:04d}\n"
+            f"# yaml-language-server: $schema=../.handbook/schemas/record.schema.json\nid: {rid}\ncode: GL/YJ-BG-{i + 1:04d}\n"
             f"title: 表单{i}\nkind: {kind}\nversion: \"1.0\"\npurpose: 测试用表单。\n{body}"
             f"lifecycle:\n  prepare: {rng.choice(roles)}\n  fill: [{rng.choice(roles)}]\n  review: [{rng.choice(roles)}]\n"
             f"  keeper: {rng.choice(roles)}\n  retention: {rng.choice(['1', '2', '10', 'long-term', 'permanent'])}\n"
@@ -50,7 +50,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
         folder.mkdir(exist_ok=True)
         pid = f"proc-{i}"
         k = rng.randint(5, 25)
-        lines = ["# yaml-language-server: $schema=../../generator/schemas/procedure.schema.json", f"id: {pid}",
+        lines = ["# yaml-language-server: $schema=../../.handbook/schemas/procedure.schema.json", f"id: {pid}",
                  f"code: LC-T{i % 10}-{i + 1:04d}", f"title: 流程{i}", f"category: 类别{i % 10}", 'version: "1.0"', "status: active",
                  f"owner: {rng.choice(roles)}", "effective: 2026-01-01", "review: {interval_months: 12, last: 2026-10-01}",
                  "purpose: 测试流程的目的。", "scope: 测试流程的范围。", "risks:", "  - {id: FK1, risk: 风险, control: 控制措施}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from generator.render.charts import text_width
+from office_handbook.render.charts import text_width
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

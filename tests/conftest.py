@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from office_handbook.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -92,7 +92,7 @@ def shipped_site(tmp_path_factory) -> Path:
 @functools.cache
 def shipped_checked():
     """The shipped example handbook, loaded and checked once, when a test first needs it (never at import)."""
-    from generator.pipeline import check
+    from office_handbook.pipeline import check
 
     return check(REPO)
 

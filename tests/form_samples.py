@@ -5,7 +5,7 @@ The role ids are those of tests/fixtures/mini.
 
 from __future__ import annotations
 
-HEADER = "# yaml-language-server: $schema=../generator/schemas/record.schema.json\n"
+HEADER = "# yaml-language-server: $schema=../.handbook/schemas/record.schema.json\n"
 
 FORM = HEADER + """\
 id: seal-use-application

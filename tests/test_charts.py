@@ -8,10 +8,10 @@ import shutil
 import xml.etree.ElementTree as ET
 
 from chart_geometry import check_svg
-from generator.config import Settings
-from generator.pipeline import check
-from generator.render.charts import chart_for, layout, to_dot, wrap
-from generator.render.context import Context, procedure_page
+from office_handbook.config import Settings
+from office_handbook.pipeline import check
+from office_handbook.render.charts import chart_for, layout, to_dot, wrap
+from office_handbook.render.context import Context, procedure_page
 
 STRESS = """\
 # yaml-language-server: $schema=../../.handbook/schemas/procedure.schema.json

@@ -20,11 +20,11 @@ from conftest import REPO, make_mini
 
 pytestmark = pytest.mark.slow
 
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
 def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
+    return subprocess.run([sys.executable, "-m", "office_handbook.cli", *args], cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
 
 
 def copy_content(dst: Path) -> Path:
@@ -74,7 +74,7 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
     make_mini(root)
     port = free_port()
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([sys.executable, "-m", "office_handbook.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
                             cwd=root, env=ENV, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/procedures/gongwen/shouwen/"
     path = root / "procedures/gongwen/shouwen.yaml"
@@ -122,7 +122,7 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path):
     before = sorted((p.relative_to(root / "site").as_posix(), p.read_bytes()) for p in (root / "site").rglob("*") if p.is_file())
     (root / "procedures/gongwen/shouwen.yaml").write_text(
         (root / "procedures/gongwen/shouwen.yaml").read_text(encoding="utf-8").replace("title: 收文", "title: 收文（新）"), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build"], cwd=root, env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "office_handbook.cli", "build"], cwd=root, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline and not list(root.glob(".site.building-*")) and proc.poll() is None:

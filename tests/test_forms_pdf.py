@@ -22,14 +22,14 @@ from form_samples import (
     HOSTILE_TITLE,
     SAMPLES,
 )
-from generator.config import Settings
-from generator.model import RecordType
-from generator.pipeline import check
-from generator.render.context import Context
-from generator.render.form_layout import record_paper
-from generator.render.forms import form_html, render_forms
-from generator.render.site import render_site
-from generator.render.typst_forms import compile_pdf, record_pdf
+from office_handbook.config import Settings
+from office_handbook.model import RecordType
+from office_handbook.pipeline import check
+from office_handbook.render.context import Context
+from office_handbook.render.form_layout import record_paper
+from office_handbook.render.forms import form_html, render_forms
+from office_handbook.render.site import render_site
+from office_handbook.render.typst_forms import compile_pdf, record_pdf
 
 REPO = Path(__file__).parent.parent
 ORG = "××公司"
@@ -238,12 +238,12 @@ def test_compiled_pdfs_are_cached_by_source():
 def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
     """手册汇编: one PDF of the whole handbook, linked from the home page."""
     from conftest import REPO as repo
-    from generator.cli import main as cli_main
+    from office_handbook.cli import main as cli_main
 
     out = tmp_path / "gen"
     assert cli_main(["gen", "--root", str(repo), "--out", str(out)]) == 0
     reader = PdfReader(str(out / "handbook.pdf"))
-    from generator.pipeline import check as check_handbook
+    from office_handbook.pipeline import check as check_handbook
 
     hb = check_handbook(repo).handbook
     assert len(reader.pages) > len(hb.procedures) + len(hb.records)

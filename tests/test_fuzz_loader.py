@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.schema import validate
-from generator.yamlsource import LoadError, decode, parse
+from office_handbook.schema import validate
+from office_handbook.yamlsource import LoadError, decode, parse
 
 KINDS = ("procedure", "record", "role")
 

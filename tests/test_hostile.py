@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import make_mini
-from generator.cli import main
+from office_handbook.cli import main
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> {{ config }} {% if 1 %} [a](javascript:alert(1)) **b** _i_ `c` | \\N "q" \'s\' & # $ @ // ]'
 
@@ -133,8 +133,8 @@ def test_svg_well_formed_without_script(built):
 
 
 def test_dot_renders(built):
-    from generator.pipeline import check
-    from generator.render.charts import layout, render_svg, to_dot
+    from office_handbook.pipeline import check
+    from office_handbook.render.charts import layout, render_svg, to_dot
 
     root, _ = built
     p = check(root).handbook.procedures["evil"]

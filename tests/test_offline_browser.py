@@ -10,7 +10,7 @@ import pytest
 
 from browser import browser
 from conftest import make_mini
-from generator.cli import main
+from office_handbook.cli import main
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -155,7 +155,7 @@ def test_codeowners_and_schema_replace_only_their_own_files(repo):
 
 
 def test_create_file_never_replaces(tmp_path):
-    from generator.outputs import OutputRefused, create_file
+    from office_handbook.outputs import OutputRefused, create_file
 
     target = tmp_path / "roles" / "x.yaml"
     create_file(target, "new")

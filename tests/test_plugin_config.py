@@ -51,8 +51,8 @@ def test_the_plugin_provides_its_assets_and_guide(tmp_path):
 def test_a_broken_install_without_assets_is_named(monkeypatch):
     from mkdocs.exceptions import PluginError
 
-    from generator import plugin
-    from generator.render import static
+    from office_handbook import plugin
+    from office_handbook.render import static
 
     monkeypatch.setattr(static, "_read", lambda: (("guide/index.md", "x"),))
     monkeypatch.setattr(plugin, "missing_assets", static.missing_assets)

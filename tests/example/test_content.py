@@ -13,7 +13,7 @@ import re
 import pytest
 
 from conftest import REPO, SHIPPED, SHIPPED_HB
-from generator.export import export, stats
+from office_handbook.export import export, stats
 
 CHECKED = SHIPPED
 HB = SHIPPED_HB
@@ -224,7 +224,7 @@ def test_no_pinyin_noise_or_boilerplate():
 
 
 def test_stats_command_prints_counts(capsys):
-    from generator.cli import main
+    from office_handbook.cli import main
 
     assert main(["stats", "--root", str(REPO), "--format", "json"]) == 0
     numbers = json.loads(capsys.readouterr().out)

@@ -10,9 +10,9 @@ from test_forms_pdf import ORG, assert_record_pdf, flat
 
 from chart_geometry import check_svg
 from conftest import REPO, SHIPPED
-from generator.render.charts import chart_for
-from generator.render.context import Context, procedure_page
-from generator.render.typst_forms import record_pdf
+from office_handbook.render.charts import chart_for
+from office_handbook.render.context import Context, procedure_page
+from office_handbook.render.typst_forms import record_pdf
 
 PROCEDURE_IDS = sorted(p.stem for p in (REPO / "procedures").glob("**/*.yaml"))
 RECORD_IDS = sorted(p.stem for p in (REPO / "records").glob("*.yaml"))

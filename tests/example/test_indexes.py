@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import SHIPPED, SHIPPED_HB
-from generator.render.context import Context
-from generator.render.indexes import raci, render_indexes
+from office_handbook.render.context import Context
+from office_handbook.render.indexes import raci, render_indexes
 
 CHECKED = SHIPPED
 HB = SHIPPED_HB

@@ -189,7 +189,7 @@ def test_every_shipped_record_prints_as_just_its_form(site, chromium):
 
     from pypdf import PdfReader
 
-    from generator.pipeline import check
+    from office_handbook.pipeline import check
 
     page = chromium.new_page()
     for r in sorted(check(REPO).handbook.records.values(), key=lambda r: r.code):
