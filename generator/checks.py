@@ -103,6 +103,17 @@ def check_reporting(hb: Handbook, today: dt.date) -> Iterator[Problem]:
             current = hb.roles[current].reports_to
 
 
+def check_risk_ids(hb: Handbook, today: dt.date) -> Iterator[Problem]:
+    for p in hb.procedures.values():
+        first: dict[str, int] = {}
+        for i, r in enumerate(p.risks):
+            if r.id in first:
+                yield Problem(p.src.at("risks", i, "id"), "E409",
+                              f"风险点编号 \"{r.id}\" 与第 {first[r.id] + 1} 个风险点重复：同一流程内每个编号（FK1、FK2…）只能用一次，请改成未用过的编号。")
+            else:
+                first[r.id] = i
+
+
 def check_flow(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for p in hb.procedures.values():
         yield from flow_problems(p)
@@ -193,7 +204,7 @@ def check_changelog(hb: Handbook, today: dt.date) -> Iterator[Problem]:
                           f"变更记录第一条的版本 {obj.changelog[0].version} 与当前版本 {obj.version} 不一致：最新的变更写在最前面。")
 
 
-CHECKS: list[Check] = [check_references, check_unique_codes, check_categories, check_reporting, check_flow,
+CHECKS: list[Check] = [check_references, check_unique_codes, check_categories, check_reporting, check_risk_ids, check_flow,
                        check_review, check_changelog]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .export import to_data
 from .loader import load
 from .model import FREQUENCY_NAMES, STATUS_NAMES, Handbook, Procedure, RecordType, Role, Step
+from .problems import Problem, sort_problems
 
 
 class DiffError(Exception):
@@ -45,10 +46,25 @@ def load_at_ref(root: Path, ref: str) -> Handbook:
 class Changes:
     lines: dict[str, list[str]] = field(default_factory=lambda: {"流程": [], "表单": [], "岗位": []})
     unbumped: list[Procedure | RecordType] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # W502, at the `version:` of the file in the working tree
 
     @property
     def empty(self) -> bool:
         return not any(self.lines.values())
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sort_problems(self.warnings)
+
+    def add_unbumped(self, old: Procedure | RecordType, new: Procedure | RecordType) -> None:
+        self.unbumped.append(new)
+        if old.version == new.version:
+            message = (f"“{new.title}”内容有改动，但版本号仍是 {new.version}：提高 version，"
+                       "并在 changelog 最前面补一条新版本的记录。")
+        else:
+            message = (f"“{new.title}”的版本号已从 {old.version} 改为 {new.version}，但变更记录没有更新："
+                       f"在 changelog 最前面补一条 {new.version} 的记录。")
+        self.warnings.append(Problem(new.src.at("version"), "W502", message))
 
 
 def _limits(s: Step) -> str:
@@ -205,7 +221,7 @@ def compare(old: Handbook, new: Handbook) -> Changes:
         lines = diff_procedure(o, n, old, new)
         ch.lines["流程"] += lines
         if _content_changed(o, n) and (o.version == n.version or to_data(o.changelog) == to_data(n.changelog)):
-            ch.unbumped.append(n)
+            ch.add_unbumped(o, n)
     for rid in sorted(new.records.keys() - old.records.keys()):
         ch.lines["表单"].append(f"新增表单：{new.records[rid].title}（{new.records[rid].code}，保存{new.records[rid].lifecycle.retention_label}）")
     for rid in sorted(old.records.keys() - new.records.keys()):
@@ -214,7 +230,7 @@ def compare(old: Handbook, new: Handbook) -> Changes:
         o, n = old.records[rid], new.records[rid]
         ch.lines["表单"] += diff_record(o, n, old, new)
         if _content_changed(o, n) and o.version == n.version:
-            ch.unbumped.append(n)
+            ch.add_unbumped(o, n)
     for rid in sorted(new.roles.keys() - old.roles.keys()):
         ch.lines["岗位"].append(f"新增岗位：{new.roles[rid].title}")
     for rid in sorted(old.roles.keys() - new.roles.keys()):

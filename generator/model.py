@@ -216,6 +216,8 @@ class Procedure:
         last = dt.date.fromisoformat(self.last_review)
         month = last.month - 1 + self.review_interval
         year, month = last.year + month // 12, month % 12 + 1
+        if year > dt.MAXYEAR:  # review.last near 9999-12-31: no later date exists
+            return dt.date.max
         for day in (last.day, 30, 29, 28):
             try:
                 return dt.date(year, month, day)

@@ -3,8 +3,11 @@ every error back to the line:col of the offending value with a Chinese message t
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
 import json
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -58,11 +61,50 @@ def _registry() -> Registry:
     ])
 
 
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def is_real_date(value: object) -> bool:
+    """`format: date`: YYYY-MM-DD and a day that exists (not 2026-02-30, not year 0000).
+    jsonschema-rs, which answers the fast "valid?", checks the same (tests/test_schema_dates.py)."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_SHAPE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def date_problem(value: str) -> tuple[str, str | None]:
+    """Why a YYYY-MM-DD text is not a real date, and the nearest real one when there is an obvious one."""
+    year, month, day = (int(x) for x in value.split("-"))
+    if year == 0:
+        return "年份不能是 0000", None
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月，月份应为 01–12", None
+    last = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "日应从 01 起", f"{year:04d}-{month:02d}-01"
+    return f"{year} 年 {month} 月只有 {last} 天", f"{year:04d}-{month:02d}-{last:02d}"
+
+
+@cache
+def _format_checker():
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("date")(is_real_date)
+    return checker
+
+
 @cache
 def validator(kind: str) -> Draft7Validator:
     from jsonschema import Draft7Validator
 
-    return Draft7Validator(load_schema(kind), registry=_registry())
+    return Draft7Validator(load_schema(kind), registry=_registry(), format_checker=_format_checker())
 
 
 @cache
@@ -75,7 +117,7 @@ def fast_validator(kind: str):
         return None
     resources = {"common.schema.json": load_schema("common"), "ids.schema.json": _PERMISSIVE_IDS}
     return jsonschema_rs.Draft7Validator(load_schema(kind), base_uri=f"https://handbook.invalid/schemas/{kind}.schema.json",
-                                         retriever=lambda uri: resources[uri.rsplit("/", 1)[-1]])
+                                         retriever=lambda uri: resources[uri.rsplit("/", 1)[-1]], validate_formats=True)
 
 
 def _resolve(schema: dict, root: dict) -> tuple[dict, dict]:
@@ -136,6 +178,8 @@ class Plan:
         if text in NULLS:
             return None
         types = self.types
+        if ("integer" in types or "number" in types) and _FLOAT.fullmatch(text) and too_big(text):
+            return text  # reported as out of range (E307); int() of thousands of digits would even raise
         if "integer" in types and _INT.fullmatch(text):
             return int(text)
         if "number" in types and _FLOAT.fullmatch(text):
@@ -146,6 +190,11 @@ class Plan:
             if text in _FALSE:
                 return False
         return text  # "yes", "no", "on", dates, versions …: the text the admin wrote
+
+
+def too_big(text: str) -> bool:
+    """A number no float can hold (1e400, or a few hundred digits)."""
+    return not math.isfinite(float(text))
 
 
 def _compile(schema: dict, root: dict) -> Plan:
@@ -225,10 +274,48 @@ def validate(doc: Document, kind: str) -> tuple[object, list[Problem]]:
     """Read the document's data with the schema's types, and validate it. Raises LoadError for
     problems of the YAML itself (duplicate keys, aliases)."""
     data = convert(doc, plan(kind))
+    hidden = hidden_characters(doc, data)
     fast = fast_validator(kind)
     if fast is not None and fast.is_valid(data):
-        return data, []
-    return data, [p for error in validator(kind).iter_errors(data) for p in _map_error(error, doc)]
+        return data, hidden
+    return data, hidden + [p for error in validator(kind).iter_errors(data) for p in _map_error(error, doc)]
+
+
+# Characters no page, chart (XML) or PDF can hold: C0/C1 controls other than tab and line breaks,
+# lone surrogates, U+FFFE/U+FFFF. The YAML reader refuses them written as such; only an escape in a
+# double-quoted string ("\x18", "\u0007", "\N") brings one in, so files without a backslash are skipped.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def hidden_characters(doc: Document, data: object) -> list[Problem]:
+    """E305 for every text value (or key) holding a control character, at its own line:col."""
+    if "\\" not in doc.text:
+        return []
+    out: list[Problem] = []
+
+    def walk(value: object, path: tuple) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _HIDDEN.search(key):
+                    out.append(_hidden(doc, path + (key,), key, True))
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+        elif isinstance(value, str) and _HIDDEN.search(value):
+            out.append(_hidden(doc, path, value, False))
+
+    walk(data, ())
+    return out
+
+
+def _hidden(doc: Document, path: tuple, text: str, key: bool) -> Problem:
+    char = _HIDDEN.search(text).group()
+    what = "键" if key else "值"
+    where = _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", where_text(path))
+    return Problem(doc.pos(path, key=key), "E305",
+                   f"{where} 的{what}中有不可见的控制字符 U+{ord(char):04X}（多半是转义写法“\\x..”“\\u....”带来的）："
+                   "请删除它，或改成普通文字。")
 
 
 def _map_error(error: ValidationError, doc: Document) -> Iterator[Problem]:
@@ -252,6 +339,8 @@ def _map_error(error: ValidationError, doc: Document) -> Iterator[Problem]:
                 yield Problem(doc.pos(path), "E302", f"{where} 缺少必填项 \"{key}\"" + (f"（{hint}）" if hint else "") + "：请补上。")
     elif v == "type" and "boolean" in error.validator_value and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
         yield Problem(doc.pos(path), "E111", f"“{value}”不是是非值：YAML 1.1 会把它当作是非值，本手册不会。请写 true 或 false。")
+    elif v == "type" and isinstance(value, str) and _FLOAT.fullmatch(value) and too_big(value):
+        yield Problem(doc.pos(path), "E307", f"{where} 的值 {_show(value)} 超出范围：数值太大。{_end(_hint(schema))}")
     elif v == "type":
         want = error.validator_value
         want = [want] if isinstance(want, str) else want
@@ -262,6 +351,14 @@ def _map_error(error: ValidationError, doc: Document) -> Iterator[Problem]:
         yield Problem(doc.pos(path), "E304",
                       f"{where} 的值 {_show(value)} 不在可选范围内{suggest(str(value), choices)}可选值：{'、'.join(choices)}"
                       + (f"（{_hint(schema)}）。" if _hint(schema) else "。"))
+    elif v in ("pattern", "format") and schema.get("format") == "date" and isinstance(value, str) and _DATE_SHAPE.fullmatch(value):
+        if v == "format" and "pattern" in schema and not re.search(schema["pattern"], value):
+            return  # reported once, by the pattern error
+        why, near = date_problem(value)
+        yield Problem(doc.pos(path), "E305", f"{where} 的日期 \"{value}\" 不存在（{why}）：应为 YYYY-MM-DD 格式的真实日期"
+                      + (f"，如 {near}。" if near else "。"))
+    elif v == "format" and "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        return  # the pattern error says the same
     elif v in ("pattern", "format"):
         yield Problem(doc.pos(path), "E305", f"{where} 的值 {_show(value)} 格式不对：{_hint(schema) or error.validator_value}。")
     elif v in ("minItems", "maxItems", "minLength", "maxLength"):
@@ -272,7 +369,8 @@ def _map_error(error: ValidationError, doc: Document) -> Iterator[Problem]:
         yield Problem(doc.pos(path), "E306", f"{where} {what}。{_end(_hint(schema))}")
     elif v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
-        yield Problem(doc.pos(path), "E307", f"{where} 的值 {value} 超出范围：应 {sign} {error.validator_value}。")
+        number = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"  # a 300-digit integer stays readable
+        yield Problem(doc.pos(path), "E307", f"{where} 的值 {number} 超出范围：应 {sign} {error.validator_value}。")
     elif v in ("oneOf", "anyOf"):
         yield from _map_alternatives(error, doc, where)
     else:

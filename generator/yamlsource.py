@@ -120,6 +120,12 @@ def parse(text: str, rel: str) -> Document:
         if "nesting depth" in what:  # libyaml (PyYAML 6.0.4+) has its own depth limit
             raise _fail(rel, line, col, "E109", "嵌套层次过深（超过解析器的上限）：请简化文件结构。") from None
         raise _fail(rel, line, col, "E103", f"YAML 语法错误（{what}）：检查该处的冒号、引号、缩进和列表符号“- ”。") from None
+    except yaml.reader.ReaderError as exc:  # a control character written as such (not as an escape)
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = max(text.find(char), 0)
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise _fail(rel, line, col, "E103", f"文件中有不可见的控制字符 U+{ord(char[:1] or ' '):04X}：YAML 不允许，请删除它"
+                                           "（多半是从别处复制粘贴带来的）。") from None
     except yaml.YAMLError as exc:
         raise _fail(rel, 1, 1, "E103", f"YAML 语法错误（{exc}）。") from None
     except RecursionError:

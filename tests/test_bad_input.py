@@ -58,6 +58,37 @@ def duplicate_step_id(book):
     book.replace(SHOUWEN, "  - id: gm-review", "  - id: propose")
 
 
+def duplicate_risk_id(book):
+    book.replace(SHOUWEN, "policies: [shoufawen]", "  - {id: FK1, risk: 重复的风险点, control: 复核。}\npolicies: [shoufawen]")
+
+
+def duplicate_id_in_another_folder(book):
+    book.write("procedures/qita/shouwen.yaml", book.read(SHOUWEN).replace("LC-GW-01", "LC-GW-09"))
+
+
+def unreachable_island(book):
+    book.replace(FAWEN, "  - {id: archive, name: 存档, role: office-clerk, records: [fawen-register], next: end}",
+                 "  - {id: archive, name: 存档, role: office-clerk, records: [fawen-register], next: end}\n"
+                 "  - {id: loop-a, name: 甲, role: office-clerk, next: loop-b}\n"
+                 "  - {id: loop-b, name: 乙, role: office-clerk, next: loop-a}")
+
+
+def uppercase_extension(book):
+    book.path(CLERK).rename(book.path("roles/office-clerk.YAML"))
+
+
+def breaking_format_step_pending(book):
+    """A release whose next format step changes what the YAML means: until `migrate` runs, one line."""
+    from office_handbook import migrate
+
+    step = migrate.Step(migrate.STEPS[-1].to + 1, "（测试用的不兼容格式变更）", True, lambda root: {})
+    book.monkeypatch.setattr(migrate, "STEPS", [*migrate.STEPS, step])
+
+
+def record_in_a_subfolder(book):
+    book.write("records/sub/x.yaml", "id: x\ntitle: 子文件夹中的表单\n")
+
+
 CASES = [
     ("empty file", write("roles/empty.yaml", ""), "roles/empty.yaml", "E108"),
     ("comments only", write("roles/empty.yaml", "# nothing\n# here\n"), "roles/empty.yaml", "E108"),
@@ -102,6 +133,26 @@ CASES = [
     ("handbook.yml wrong type", write("handbook.yml", "owners: 办公室主任\n"), "handbook.yml", "E303"),
     ("handbook.yml unknown key", write("handbook.yml", "organization: ××公司\n"), "handbook.yml", "E301"),
     ("undefined risk", sub(SHOUWEN, "    next: propose", "    risks: [FK9]\n    next: propose"), SHOUWEN, "E205"),
+    ("February 30", sub(SHOUWEN, "effective: 2026-01-01", "effective: 2026-02-30"), f"{SHOUWEN}:9:12", "E305"),
+    ("month 13", sub(SHOUWEN, "  last: 2026-10-15", "  last: 2026-13-01"), f"{SHOUWEN}:12:9", "E305"),
+    ("year 0000", sub(SHOUWEN, "date: 2026-01-01, author", "date: 0000-01-01, author"), SHOUWEN, "E305"),
+    ("duplicate risk id", duplicate_risk_id, f"{SHOUWEN}:79:10", "E409"),
+    ("duplicate id in another folder", duplicate_id_in_another_folder, "procedures/qita/shouwen.yaml", "E207"),
+    ("unreachable island", unreachable_island, FAWEN, "E402"),
+    ("duplicate branch labels", sub(SHOUWEN, "{label: 一般文件, next: leader-handle}", "{label: 重要文件, next: leader-handle}"), SHOUWEN, "E405"),
+    ("decision with one branch", sub(SHOUWEN, "      - {label: 一般文件, next: leader-handle}\n", ""), SHOUWEN, "E306"),
+    ("title too long", sub(CLERK, "title: 办公室文员", "title: " + "很长的岗位名称" * 5), CLERK, "E306"),
+    ("review interval 0", sub(SHOUWEN, "  interval_months: 12", "  interval_months: 0"), f"{SHOUWEN}:11:20", "E307"),
+    ("negative time limit", sub(SHOUWEN, "amount: 2, unit: hour", "amount: -2, unit: hour"), SHOUWEN, "E307"),
+    ("control character as an escape", sub(CLERK, "title: 办公室文员", 'title: "办公室\\x18文员"'), f"{CLERK}:3:8", "E305"),
+    ("control character as such", sub(CLERK, "title: 办公室文员", "title: 办公室\x07文员"), f"{CLERK}:3:11", "E103"),
+    ("number too large for a float", sub(SHOUWEN, "  interval_months: 12", "  interval_months: 1e400"), f"{SHOUWEN}:11:20", "E307"),
+    ("a 5000-digit number", sub(SHOUWEN, "amount: 2, unit: hour", "amount: " + "9" * 5000 + ", unit: hour"), SHOUWEN, "E307"),
+    ("time limit of 100000 hours", sub(SHOUWEN, "amount: 2, unit: hour", "amount: 100000, unit: hour"), SHOUWEN, "E307"),
+    ("format newer than the tool", write("handbook.yml", "format: 99\n"), "handbook.yml:1:9", "E114"),
+    ("format needs a migration", breaking_format_step_pending, "handbook.yml:1:9", "E115"),
+    ("upper-case extension", uppercase_extension, "roles/office-clerk.YAML:1:1", "E113"),
+    ("record in a subfolder", record_in_a_subfolder, "records/sub/x.yaml:1:1", "E113"),
 ]
 
 
@@ -110,7 +161,7 @@ def built_site(tmp_path_factory):
     """The fixture handbook, built once; each case starts from a copy of it with its site/."""
     root = tmp_path_factory.mktemp("built") / "book"
     make_mini(root)
-    from generator.cli import main
+    from office_handbook.cli import main
 
     assert main(["build", "--root", str(root)]) == 0
     return root
@@ -121,12 +172,13 @@ def snapshot(root):
 
 
 @pytest.mark.parametrize("name, mutate, path, code", CASES, ids=[c[0] for c in CASES])
-def test_bad_input(built_site, tmp_path, capsys, name, mutate, path, code):
+def test_bad_input(built_site, tmp_path, capsys, monkeypatch, name, mutate, path, code):
     from conftest import Book
 
     root = tmp_path / "book"
     shutil.copytree(built_site, root, symlinks=True)
     book = Book(root, capsys)
+    book.monkeypatch = monkeypatch
     mutate(book)
     before = snapshot(root / "site")
     r = book.run("build")
@@ -134,11 +186,21 @@ def test_bad_input(built_site, tmp_path, capsys, name, mutate, path, code):
     assert "Traceback" not in r.out + r.err
     lines = [LINE.match(line) for line in r.out.splitlines()]
     assert lines and all(lines), f"every output line is path:line:col: CODE …\n{r.out}"
-    hits = [m for m in lines if m["code"] == code and m["path"] == path]
-    assert hits, f"{name}: expected {path}: {code}\n{r.out}"
-    assert int(hits[0]["line"]) >= 1 and int(hits[0]["col"]) >= 1
+    assert_emitted(lines, path, code, r.out)
     assert snapshot(root / "site") == before
     assert not [p for p in root.iterdir() if p.name.startswith(".site")]
+
+
+def assert_emitted(lines, where: str, code: str, output: str) -> None:
+    """`where` is a path, or path:line:col when the exact place is part of the case."""
+    m = re.fullmatch(r"(?P<path>.+?):(?P<line>\d+):(?P<col>\d+)", where)
+    path = m["path"] if m else where
+    hits = [x for x in lines if x and x["code"] == code and x["path"] == path]
+    assert hits, f"expected {where}: {code}\n{output}"
+    assert all(int(x["line"]) >= 1 and int(x["col"]) >= 1 for x in hits)
+    if m:
+        places = [(x["line"], x["col"]) for x in hits]
+        assert (m["line"], m["col"]) in places, f"expected {where}: {code}, got {places}\n{output}"
 
 
 def test_no_traceback_in_a_real_process(built_site, tmp_path):
@@ -146,11 +208,75 @@ def test_no_traceback_in_a_real_process(built_site, tmp_path):
     root = tmp_path / "book"
     shutil.copytree(built_site, root, symlinks=True)
     (root / "roles" / "blob.yaml").write_bytes(b"\x00\xff\xfe")
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "check", "--root", str(root)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "office_handbook.cli", "check", "--root", str(root)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stdout.startswith("roles/blob.yaml:1:1: E101 ")
     assert "Traceback" not in proc.stderr
 
 
+def git(root, *args):
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def unbumped_change(book):
+    """Commit the handbook, then change a step without raising the version: `diff` warns."""
+    git(book.root, "init", "-q", "-b", "main")
+    git(book.root, "add", "-A")
+    git(book.root, "commit", "-q", "-m", "base")
+    book.replace(SHOUWEN, "    role: office-director", "    role: general-manager")
+
+
+def old_format_modeline(book):
+    """A handbook.yml without `format:` and a file still in format 1 (schema modeline into the tool's source)."""
+    book.write("handbook.yml", "organisation: ××公司\n")
+    book.replace(SHOUWEN, "$schema=../../.handbook/schemas/procedure.schema.json", "$schema=../../generator/schemas/procedure.schema.json")
+
+
+def stale_ids_schema(book):
+    book.write(".handbook/schemas/ids.schema.json", "{}\n")
+
+
+# Warnings: the command still succeeds (exit 0), and prints the warning as path:line:col: CODE.
+WARNING_CASES = [
+    ("review overdue", None, ("build", "--today", "2028-01-01"), f"{SHOUWEN}:12:9", "W501"),
+    ("content changed, version not raised", unbumped_change, ("diff", "main"), f"{SHOUWEN}:6:10", "W502"),
+    ("changelog behind the version", sub(SHOUWEN, 'version: "1.0"', 'version: "1.1"'), ("build",), SHOUWEN, "W503"),
+    ("stale editor id list", stale_ids_schema, ("build",), ".handbook/schemas/ids.schema.json:1:1", "W504"),
+    ("stray file in records/", write("records/notes.txt", "随手记\n"), ("build",), "records/notes.txt:1:1", "W505"),
+    ("file format 1", old_format_modeline, ("build",), "handbook.yml:1:1", "W506"),
+    ("site_name differs from the title", sub("handbook.yml", "format: 2", "format: 2\ntitle: 别的手册"), ("check",), "mkdocs.yml:3:12", "W507"),
+]
+
+
+@pytest.mark.parametrize("name, mutate, args, path, code", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_warning(built_site, tmp_path, capsys, name, mutate, args, path, code):
+    from conftest import Book
+
+    root = tmp_path / "book"
+    shutil.copytree(built_site, root, symlinks=True)
+    book = Book(root, capsys)
+    if mutate:
+        mutate(book)
+    r = book.run(*args)
+    assert r.code == 0, (name, r.out, r.err)
+    assert "Traceback" not in r.out + r.err
+    lines = [LINE.match(line) for line in (r.out + r.err).splitlines()]
+    assert_emitted(lines, path, code, r.out + r.err)
+    assert not [x for x in lines if x and x["code"].startswith("E")], r.out
+
+
 def test_corpus_is_large_enough():
     assert len(CASES) >= 30
+
+
+def test_every_code_is_emitted_by_a_case():
+    """Each code of the table has a case above that really emits it (the cases assert it)."""
+    from office_handbook.problems import CODES
+
+    covered = {c[-1] for c in CASES} | {c[-1] for c in WARNING_CASES}
+    assert not set(CODES) - covered, f"codes without a corpus case: {sorted(set(CODES) - covered)}"
+    assert not covered - set(CODES), f"cases for codes not in the table: {sorted(covered - set(CODES))}"
+    assert all(CODES[c[-1]].severity == "error" for c in CASES)
+    assert all(CODES[c[-1]].severity == "warning" for c in WARNING_CASES)

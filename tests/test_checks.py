@@ -195,6 +195,55 @@ def test_json_and_github_formats(book):
 def test_usage_error_exit_2(book, tmp_path):
     r = book.run("check", "--today", "soon")
     assert r.code == 2
-    from generator.cli import main
+    from office_handbook.cli import main
 
     assert main(["check", "--root", str(tmp_path / "nowhere")]) == 2
+
+
+def test_impossible_date_is_a_problem_not_a_crash(book):
+    book.replace(SHOUWEN, "  last: 2026-10-15", "  last: 2026-02-30")
+    book.replace(SHOUWEN, "effective: 2026-01-01", "effective: 2026-13-01")
+    r = book.run("check")
+    assert r.code == 1 and "Traceback" not in r.out + r.err
+    lines = [line for line in r.lines if " E305 " in line]
+    assert lines == [
+        f"{SHOUWEN}:{book.line_of(SHOUWEN, 'effective: 2026-13-01')}:12: E305 effective 的日期 \"2026-13-01\" 不存在"
+        "（没有 13 月，月份应为 01–12）：应为 YYYY-MM-DD 格式的真实日期。",
+        f"{SHOUWEN}:{book.line_of(SHOUWEN, 'last: 2026-02-30')}:9: E305 review › last 的日期 \"2026-02-30\" 不存在"
+        "（2026 年 2 月只有 28 天）：应为 YYYY-MM-DD 格式的真实日期，如 2026-02-28。",
+    ]
+
+
+def test_impossible_changelog_date(book):
+    book.replace(SHOUWEN, "date: 2026-01-01, author: 办公室主任", "date: 2025-02-29, author: 办公室主任")
+    line = book.line_of(SHOUWEN, "date: 2025-02-29")
+    r = book.run("check")
+    assert hit(r, "E305") == (f"{SHOUWEN}:{line}:{col_of(book, SHOUWEN, line, '2025-02-29')}: E305 changelog › 第1项 › date "
+                              "的日期 \"2025-02-29\" 不存在（2025 年 2 月只有 28 天）：应为 YYYY-MM-DD 格式的真实日期，如 2025-02-28。")
+
+
+def test_leap_day_and_far_future_review_are_fine(book):
+    book.replace(SHOUWEN, "  last: 2026-10-15", "  last: 2024-02-29")
+    assert book.run("check", "--today", "2024-06-01").code == 0
+    book.replace(SHOUWEN, "  last: 2024-02-29", "  last: 9999-12-31")
+    book.replace(SHOUWEN, "  interval_months: 12", "  interval_months: 60")
+    r = book.run("check")
+    assert r.code == 0 and "Traceback" not in r.out + r.err
+
+
+def test_duplicate_risk_id(book):
+    book.replace(SHOUWEN, "policies: [shoufawen]",
+                 "  - id: FK1\n    risk: 重复的风险点\n    control: 复核。\npolicies: [shoufawen]")
+    line = book.line_of(SHOUWEN, "  - id: FK1", nth=2)
+    r = book.run("check")
+    assert r.code == 1
+    assert hit(r, "E409") == (f"{SHOUWEN}:{line}:9: E409 风险点编号 \"FK1\" 与第 1 个风险点重复："
+                              "同一流程内每个编号（FK1、FK2…）只能用一次，请改成未用过的编号。")
+
+
+def test_empty_or_comment_only_handbook_yml_is_fine(book):
+    for text in ("", "\n\n", "# 手册设置：每个键都可以省略。\n# organisation: ××公司\n", "---\n# 空\n"):
+        book.write("handbook.yml", text)
+        r = book.run("check")
+        assert r.code == 0, (text, r.out)
+        assert "handbook.yml" not in r.out

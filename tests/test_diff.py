@@ -40,7 +40,9 @@ def test_step_role_and_time_limit_changed(repo):
     out, err = diff(repo)
     assert "- 收文 第2步“阅读、拟办” 岗位：办公室主任 → 总经理\n" in out
     assert "收文 第1步“签收、登记” 时限：紧急：自收到文件起2小时内、普通：自收到文件起12小时内 → 紧急：自收到文件起4小时内" in out
-    assert "W502" in err and SHOUWEN in err  # content changed, version not bumped
+    line = repo.line_of(SHOUWEN, 'version: "1.0"')
+    assert err.splitlines()[0] == (f"{SHOUWEN}:{line}:10: W502 “收文”内容有改动，但版本号仍是 1.0：提高 version，"
+                                   "并在 changelog 最前面补一条新版本的记录。")  # content changed, version not bumped
     assert "版本号或变更记录没有更新" in out
 
 
@@ -89,3 +91,23 @@ def test_bad_ref_is_a_usage_error(repo):
     r = repo.run("diff", "no-such-branch")
     assert r.code == 2
     assert "no-such-branch" in r.err
+
+
+def test_version_bumped_without_a_changelog_entry(repo):
+    repo.replace(SHOUWEN, "    role: office-director", "    role: general-manager")
+    repo.write(SHOUWEN, "# 版本号改了，变更记录没改\n" + repo.read(SHOUWEN).replace('version: "1.0"', 'version: "1.1"', 1))
+    out, err = diff(repo)
+    line = repo.line_of(SHOUWEN, 'version: "1.1"')
+    warnings = [w for w in err.splitlines() if " W502 " in w]
+    assert warnings == [f"{SHOUWEN}:{line}:10: W502 “收文”的版本号已从 1.0 改为 1.1，但变更记录没有更新："
+                        "在 changelog 最前面补一条 1.1 的记录。"]
+    assert "收文 版本：1.0 → 1.1" in out
+
+
+def test_record_changed_without_a_version_bump(repo):
+    reg = "records/shouwen-register.yaml"
+    repo.replace(reg, "retention: 2", "retention: 10")
+    _, err = diff(repo)
+    line = repo.line_of(reg, 'version: "1.0"')
+    assert [w for w in err.splitlines() if " W502 " in w] == [
+        f"{reg}:{line}:10: W502 “收文登记簿”内容有改动，但版本号仍是 1.0：提高 version，并在 changelog 最前面补一条新版本的记录。"]
