@@ -311,7 +311,10 @@ def cmd_review(args) -> int:
     checked = check(_root(args), _today(args))
     today = _today(args)
     hb = checked.handbook
-    soon = today + dt.timedelta(days=args.days)
+    try:
+        soon = today + dt.timedelta(days=args.days)
+    except OverflowError:
+        raise UsageError(f"--days {args.days} 太大：{today.isoformat()} 之后这么多天超出了日历的范围，请改小一些。") from None
     rows = sorted((p for p in hb.procedures.values() if p.status == "active" and p.next_review <= soon), key=lambda p: p.next_review)
     overdue = [p for p in rows if p.next_review < today]
     if not rows:

@@ -29,6 +29,11 @@ class Settings:
     def site_title(self) -> str:
         return self.title or f"{self.office}流程手册"
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The tokens content may use for the names set here: {办公室} and {单位}."""
+        return {"办公室": self.office, "单位": self.organisation}
+
 
 FILE = "handbook.yml"
 _KINDS = {"format": "整数（由 handbook migrate 维护）", "title": "文字", "organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",

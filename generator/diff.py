@@ -39,7 +39,9 @@ def load_at_ref(root: Path, ref: str) -> Handbook:
         if data:
             with tarfile.open(fileobj=io.BytesIO(data)) as tar:
                 tar.extractall(tmp, filter="data")
-        return load(Path(tmp) / prefix if prefix else Path(tmp)).handbook
+        from .config import read_settings
+
+        return load(Path(tmp) / prefix if prefix else Path(tmp), names=read_settings(root)[0].names).handbook
 
 
 @dataclass

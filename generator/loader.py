@@ -78,11 +78,27 @@ class FileResult:
     problems: list[Problem]
     text: str = ""
 
-    def build(self):
-        """The model object, built in the main process."""
+    def build(self, names: dict[str, str] | None = None):
+        """The model object, built in the main process; `{办公室}` and `{单位}` in its text become the
+        names set in handbook.yml."""
         if self.data is None:
             return None
-        return BUILDERS[self.kind](self.data, Document(self.rel, self.text))
+        return BUILDERS[self.kind](fill_names(self.data, names) if names else self.data, Document(self.rel, self.text))
+
+
+def fill_names(data: object, names: dict[str, str]) -> object:
+    """Text with the name tokens filled in: content refers to the office as {办公室}, so it follows the setting."""
+    if isinstance(data, str):
+        if "{" not in data:
+            return data
+        for token, value in names.items():
+            data = data.replace("{" + token + "}", value)
+        return data
+    if isinstance(data, list):
+        return [fill_names(v, names) for v in data]
+    if isinstance(data, dict):
+        return {k: fill_names(v, names) for k, v in data.items()}
+    return data
 
 
 def load_file(root: Path, kind: str, path: Path) -> FileResult:
@@ -110,7 +126,7 @@ def _load_chunk(root: Path, items: list[tuple[str, Path]]) -> list[FileResult]:
     return [load_file(root, kind, path) for kind, path in items]
 
 
-def load(root: Path, workers: int | None = None, *, use_cache: bool = True) -> Loaded:
+def load(root: Path, workers: int | None = None, *, use_cache: bool = True, names: dict[str, str] | None = None) -> Loaded:
     """Read every file of the handbook at `root`, in parallel for big handbooks. Collects every
     problem instead of stopping at the first."""
     root = root.resolve()
@@ -141,7 +157,7 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True) -> L
         if fr.problems and fr.problems[0].code == "E112":
             continue
         hb.known_ids[fr.kind].add(fr.stem)
-        obj = fr.build()
+        obj = fr.build(names)
         if obj is None:
             continue
         table = tables[fr.kind]

@@ -69,7 +69,7 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
         _memo[root] = (key, today, result)
         return result
     with timing.stage("load"):
-        loaded: Loaded = load(root, use_cache=use_cache)
+        loaded: Loaded = load(root, use_cache=use_cache, names=settings.names)
     with timing.stage("check"):
         extra = stale_schemas(root, loaded.handbook) if not loaded.problems else []
         extra += formats + site_name_problems(root, settings)

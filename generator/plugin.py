@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import progress, timing
+from .loader import fill_names
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
 from .render import cache
@@ -155,6 +156,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return svg if isinstance(svg, str) else match.group(0)
 
         return _CHART_IMG.sub(inline, output)
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        """Hand-written pages (policies) may name the office as {办公室} too."""
+        if "{" in markdown and not page.file.generated_by:
+            return fill_names(markdown, self.checked.settings.names)
+        return markdown
 
     def on_page_context(self, context, page, config, nav):
         """The "编辑此页" link opens the YAML a generated page comes from (handbook.yml edit_url, or the

@@ -182,3 +182,19 @@ def test_names_with_yaml_or_markdown_characters(tmp_path, capsys, name):
 
     settings, problems = read_settings(target)
     assert problems == [] and settings.organisation == name and settings.office == name
+
+
+def test_the_example_content_follows_the_office_name(tmp_path, capsys):
+    """The example writes the office as {办公室}: an office that calls itself 行政部 sees 行政部 everywhere."""
+    target = tmp_path / "ex"
+    code, _, err = run(capsys, "init", str(target), "--example", "--office", "行政部")
+    assert code == 0, err
+    out = tmp_path / "gen"
+    code, _, err = run(capsys, "gen", "--root", str(target), "--out", str(out), "--no-pdfs", "--no-charts")
+    assert code == 0, err
+    page = (out / "procedures/gongwen/fawen.md").read_text(encoding="utf-8")
+    assert "行政部" in page and "{办公室}" not in page
+    code, _, err = run(capsys, "build", "--root", str(target), "-q")
+    assert code == 0, err
+    policy = (target / "site/policies/shoufawen/index.html").read_text(encoding="utf-8")
+    assert "行政部" in policy and "{办公室}" not in policy

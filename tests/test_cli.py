@@ -100,3 +100,8 @@ def test_mkdocs_strict_fails_on_checker_error(book):
     assert proc.returncode != 0
     assert "E203" in proc.stderr and "office-directr" in proc.stderr
     assert not (book.root / "out" / "index.html").exists()
+
+
+def test_review_with_a_date_past_the_calendar_is_a_usage_error(book):
+    r = book.run("review", "--today", "9999-12-31", "--days", "30")
+    assert r.code == 2 and "太大" in r.err and "Traceback" not in r.err
