@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
+from .analysis import overdue, review
 from .model import Handbook, Procedure, Src
 from .problems import Pos, Problem, sort_problems
 from .schema import suggest
@@ -190,11 +191,9 @@ def _walk(start: str, edges: dict[str, list[str]]) -> set[str]:
 
 
 def check_review(hb: Handbook, today: dt.date) -> Iterator[Problem]:
-    for p in hb.procedures.values():
-        if p.status == "active" and p.next_review < today:
-            days = (today - p.next_review).days
-            yield Problem(p.src.at("review", "last"), "W501",
-                          f"流程“{p.title}”应在 {p.next_review.isoformat()} 前审核，已逾期 {days} 天：审核后更新 review.last。")
+    for p in overdue(hb, today):
+        yield Problem(p.src.at("review", "last"), "W501",
+                      f"流程“{p.title}”应在 {p.next_review.isoformat()} 前审核，{review(p, today).words}：审核后更新 review.last。")
 
 
 def check_changelog(hb: Handbook, today: dt.date) -> Iterator[Problem]:

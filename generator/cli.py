@@ -271,7 +271,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .export import STAT_NAMES, stats
+    from .analysis import STAT_NAMES, stats
     from .pipeline import check
 
     checked = check(_root(args), _today(args))
@@ -315,16 +315,16 @@ def cmd_review(args) -> int:
         soon = today + dt.timedelta(days=args.days)
     except OverflowError:
         raise UsageError(f"--days {args.days} 太大：{today.isoformat()} 之后这么多天超出了日历的范围，请改小一些。") from None
-    rows = sorted((p for p in hb.procedures.values() if p.status == "active" and p.next_review <= soon), key=lambda p: p.next_review)
-    overdue = [p for p in rows if p.next_review < today]
+    from .analysis import review_plan
+
+    rows = review_plan(hb, today, args.days)
+    late = [p for p, state in rows if state.overdue]
     if not rows:
         print(f"没有在 {soon.isoformat()} 前需要审核的流程。")
-    for p in rows:
-        days = (p.next_review - today).days
-        state = f"已逾期 {-days} 天" if days < 0 else f"{days} 天后到期"
-        print(f"{p.path}: {p.title}（{p.code}）下次审核 {p.next_review.isoformat()}，{state}；责任岗位：{hb.role_title(p.owner)}")
-    print(f"{len(overdue)} 个流程已逾期，{len(rows) - len(overdue)} 个将在 {args.days} 天内到期。", file=sys.stderr)
-    return EXIT_PROBLEMS if overdue else EXIT_OK
+    for p, state in rows:
+        print(f"{p.path}: {p.title}（{p.code}）下次审核 {state.due.isoformat()}，{state.words}；责任岗位：{hb.role_title(p.owner)}")
+    print(f"{len(late)} 个流程已逾期，{len(rows) - len(late)} 个将在 {args.days} 天内到期。", file=sys.stderr)
+    return EXIT_PROBLEMS if late else EXIT_OK
 
 
 CODEOWNERS_DEFAULT = ".github/CODEOWNERS"

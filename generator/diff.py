@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import to_data
+from .labels import FREQUENCY_NAMES, STATUS_NAMES
 from .loader import load
-from .model import FREQUENCY_NAMES, STATUS_NAMES, Handbook, Procedure, RecordType, Role, Step
+from .model import Handbook, Procedure, RecordType, Role, Step
 from .problems import Problem, sort_problems
 
 

@@ -33,24 +33,3 @@ def export(hb: Handbook) -> dict:
         "roles": [to_data(r) for r in hb.roles.values()],
         "policies": [to_data(p) for p in hb.policies.values()],
     }
-
-
-def stats(hb: Handbook) -> dict[str, int]:
-    procs = hb.procedures.values()
-    return {
-        "procedures": len(hb.procedures),
-        "steps": sum(len(p.steps) for p in procs),
-        "decisions": sum(1 for p in procs for s in p.steps if s.is_decision),
-        "records": len(hb.records),
-        "roles": len(hb.roles),
-        "recurring_tasks": sum(len(r.tasks) for r in hb.roles.values()),
-        "time_limits": sum(len(s.time_limits) for p in procs for s in p.steps),
-        "risks": sum(len(p.risks) for p in procs),
-        "policies": len(hb.policies),
-    }
-
-
-STAT_NAMES = {
-    "procedures": "流程", "steps": "步骤", "decisions": "判断点", "records": "表单/记录", "roles": "岗位",
-    "recurring_tasks": "定期任务", "time_limits": "时限", "risks": "风险点", "policies": "制度",
-}

@@ -31,7 +31,7 @@ def _gen(pkg: Path, root: Path, out: Path, *extra: str) -> subprocess.CompletedP
 
 
 def test_a_changed_label_table_re_renders_the_cached_chart(tmp_path):
-    """A label table outside render/ (model.py) changes the chart: the cached SVG must not be reused."""
+    """A label table outside render/ (labels.py) changes the chart: the cached SVG must not be reused."""
     pkg = _package_copy(tmp_path)
     root = make_mini(tmp_path / "hb")
     out = tmp_path / "out"
@@ -39,7 +39,7 @@ def test_a_changed_label_table_re_renders_the_cached_chart(tmp_path):
     assert r.returncode == 0, r.stderr
     chart = out / "procedures/gongwen/shouwen.svg"
     assert "24小时" in chart.read_text(encoding="utf-8")
-    model = pkg / "office_handbook" / "model.py"
+    model = pkg / "office_handbook" / "labels.py"
     text = model.read_text(encoding="utf-8")
     assert '"hour": "小时"' in text
     model.write_text(text.replace('"hour": "小时"', '"hour": "钟头"'), encoding="utf-8")

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from ..model import URGENCY_NAMES, Procedure, Step
+from ..analysis import way_on
+from ..labels import URGENCY_NAMES
+from ..model import Procedure, Step
 from . import cache
 from .context import Context, role_page
 
@@ -353,18 +355,11 @@ def describe(p: Procedure, ctx: Context) -> str:
     for s in p.steps:
         who = ctx.hb.role_title(s.role)
         if s.branches:
-            nxt = "；".join(f"{b.label}则{_target(p, b.next)}" for b in s.branches)
+            nxt = "；".join(f"{b.label}则{way_on(p, b.next, go='转', end='流程结束')}" for b in s.branches)
         else:
-            nxt = _target(p, s.next or "end")
+            nxt = way_on(p, s.next or "end", go="转", end="流程结束")
         parts.append(f"第{s.number}步 {s.name}（{who}），{nxt}。")
     return "".join(parts)
-
-
-def _target(p: Procedure, target: str) -> str:
-    if target == "end":
-        return "流程结束"
-    s = p.step(target)
-    return f"转第{s.number}步" if s else f"转 {target}"
 
 
 def _titles(ctx: Context) -> dict[str, str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..model import FREQUENCY_NAMES, Role, Task
+from ..labels import FREQUENCY_NAMES
+from ..model import Role, Task
 from .form_layout import HEAD_MM, META_PT, SAFETY_MM, Paper
 from .typst_forms import compile_pdf, document, lit, sheet_data
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..model import STATUS_NAMES, as_list
+from ..analysis import way_on
+from ..labels import STATUS_NAMES
+from ..model import as_list
 from . import cache
 from .context import Context
 from .typst_forms import SERIF, font_dir, lit
@@ -54,7 +56,7 @@ def source(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str
             for st in p.steps:
                 details = _text(st.details)
                 if st.branches:
-                    details += ("；" if details else "") + "；".join(f"{b.label}→{_target(p, b.next)}" for b in st.branches)
+                    details += ("；" if details else "") + "；".join(f"{b.label}→{way_on(p, b.next)}" for b in st.branches)
                 cells += [lit(str(st.number)), lit(st.name), lit(hb.role_title(st.role)), lit(details),
                           lit("、".join(t.short for t in st.time_limits) or "—"),
                           lit("、".join(hb.records[r].title for r in st.records if r in hb.records) or "—")]
@@ -72,13 +74,6 @@ def source(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str
             out.append(f'#page(flipped: {flipped}, margin: 8mm, numbering: none)'
                        f'[#image("forms/{r.id}.pdf", width: 100%, height: 100%, fit: "contain")]')
     return "\n".join(out) + "\n"
-
-
-def _target(p, target: str) -> str:
-    if target == "end":
-        return "结束"
-    s = p.step(target)
-    return f"第{s.number}步" if s else target
 
 
 def render_compendium(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import ARCHIVE_CLASS_NAMES, URGENCY_NAMES
+from ..labels import ARCHIVE_CLASS_NAMES, URGENCY_NAMES
 from . import cache
 from .context import Context
 from .indexes import raci

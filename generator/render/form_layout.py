@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..model import ARCHIVE_CLASS_NAMES, FormField, Handbook, RecordType
+from ..labels import ARCHIVE_CLASS_NAMES
+from ..model import FormField, Handbook, RecordType
 
 PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 MARGIN_MM = {"A4": 12.0, "A5": 10.0}  # docs/assets/forms.css uses the same @page margins

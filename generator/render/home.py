@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..export import STAT_NAMES, stats
+from ..analysis import STAT_NAMES, overdue, stats
 from .context import Context, procedure_page, record_page
 from .procedure_page import front_matter
 from .text import esc
@@ -24,9 +24,9 @@ def render_home(ctx: Context, binder: bool = True) -> str:
     if binder:
         out.append("[下载手册汇编 PDF](handbook.pdf){ .md-button } 全部流程（含流程图和步骤）和空白表单合订为一个 PDF，"
                    "可打印装订成册。\n\n")
-    overdue = [p for p in ctx.procedures() if p.status == "active" and p.next_review < ctx.today]
-    if overdue:
-        out.append(f'!!! warning "{len(overdue)} 个流程已超过审核日期"\n    见{ctx.index_link(PAGE, "review")}。\n\n')
+    late = overdue(hb, ctx.today)
+    if late:
+        out.append(f'!!! warning "{len(late)} 个流程已超过审核日期"\n    见{ctx.index_link(PAGE, "review")}。\n\n')
     out.append("## 流程\n\n")
     for category, procs in hb.categories(s.categories).items():
         out.append(f"### {esc(category)}\n\n")

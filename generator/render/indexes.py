@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, URGENCY_NAMES, Procedure
+from .. import analysis
+from ..labels import FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, URGENCY_NAMES
+from ..model import Procedure
 from .context import INDEX_PAGES, Context, procedure_page, record_page
 from .html_tables import tables_to_html
 from .procedure_page import front_matter
@@ -17,28 +19,7 @@ RACI_LEGEND = {
 
 
 def raci(ctx: Context, p: Procedure) -> dict[str, str]:
-    """Letters per role for one procedure, derived from its steps, owner and the records it uses."""
-    letters: dict[str, set[str]] = {}
-
-    def add(role: str | None, letter: str) -> None:
-        if role:
-            letters.setdefault(role, set()).add(letter)
-
-    add(p.owner, "A")
-    for s in p.steps:
-        add(s.role, "A" if s.is_decision else "R")
-    for rid in p.records_used():
-        rec = ctx.hb.records.get(rid)
-        if not rec:
-            continue
-        for role in rec.lifecycle.review:
-            if role not in letters:
-                add(role, "C")
-        for role in [*rec.lifecycle.fill, rec.lifecycle.keeper]:
-            if role and role not in letters:
-                add(role, "I")
-    order = "ARCI"
-    return {role: "/".join(ch for ch in order if ch in ls) for role, ls in letters.items()}
+    return analysis.raci(ctx.hb, p)
 
 
 def _page(key: str) -> str:
@@ -80,7 +61,7 @@ def render_retention(ctx: Context) -> str:
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
         lc = r.lifecycle
         retention = f'<span data-sort="{lc.retention_years:g}">{lc.retention_label}</span>'
-        from ..model import ARCHIVE_CLASS_NAMES
+        from ..labels import ARCHIVE_CLASS_NAMES
 
         out.append(
             f"| {esc(r.code)} | [{esc(r.title)}]({ctx.rel(page, record_page(r))}) | {ctx.role_link(page, lc.prepare)} "
@@ -111,15 +92,18 @@ def render_review(ctx: Context) -> str:
     out = [front_matter(INDEX_PAGES["review"][1], None, description="每个流程的下次审核日期，已逾期的排在最前。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
     out.append(f"# 审核计划\n\n以 {ctx.today.isoformat()} 为准。已逾期的流程排在最前，页面上也会显示提醒。\n\n")
     out.append("| 流程 | 编号 | 责任岗位 | 状态 | 上次审核 | 周期 | 下次审核 | 审核情况 |\n|---|---|---|---|---|---|---|---|\n")
-    from ..model import STATUS_NAMES
+    from ..labels import STATUS_NAMES
 
-    for p in sorted(ctx.procedures(), key=lambda p: (p.next_review, p.code)):
-        days = (p.next_review - ctx.today).days
-        if p.status != "active":
+    shown = {p.id for p in ctx.procedures()}
+    for p, review in analysis.review_plan(ctx.hb, ctx.today):
+        if p.id not in shown:
+            continue
+        days = review.days_left
+        if not review.active:
             state = "—"
-        elif days < 0:
+        elif review.overdue:
             state = f"**已逾期 {-days} 天**"
-        elif days <= 30:
+        elif review.due_within(30):
             state = f"{days} 天内到期"
         else:
             state = "正常"

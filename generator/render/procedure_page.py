@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import LEVEL_NAMES, RELATION_NAMES, STATUS_NAMES, Procedure, as_list
+from ..analysis import review
+from ..labels import LEVEL_NAMES, RELATION_NAMES, STATUS_NAMES
+from ..model import Procedure, as_list
 from .context import Context, procedure_page
 from .text import block, cell, esc
 
@@ -34,12 +36,12 @@ def front_matter(title: str, source: str | None, *, description: str | None = No
 
 
 def meta_box(ctx: Context, p: Procedure, page: str) -> str:
-    overdue = p.status == "active" and p.next_review < ctx.today
+    state = review(p, ctx.today)
     rows = [
         ("编号", esc(p.code)), ("版本", esc(p.version)), ("状态", STATUS_NAMES[p.status]),
         ("类别", esc(p.category)), ("责任岗位", ctx.role_link(page, p.owner)), ("生效日期", esc(p.effective)),
         ("上次审核", esc(p.last_review)),
-        ("下次审核", f"{p.next_review.isoformat()}" + ("（已逾期）" if overdue else "")),
+        ("下次审核", f"{p.next_review.isoformat()}" + ("（已逾期）" if state.overdue else "")),
     ]
     items = "\n".join(f"- **{k}**：{v}" for k, v in rows)
     return f'<div class="hb-meta" markdown>\n\n{items}\n\n</div>\n\n'
@@ -54,8 +56,8 @@ def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None) -> str:
     if p.status != "active":
         kind = "danger" if p.status == "retired" else "note"
         out.append(f'!!! {kind} "本流程{STATUS_NAMES[p.status]}"\n    {"本流程已废止，仅供查阅历史。" if p.status == "retired" else "本流程为草案，尚未生效。"}\n\n')
-    if p.status == "active" and p.next_review < ctx.today:
-        days = (ctx.today - p.next_review).days
+    if review(p, ctx.today).overdue:
+        days = -review(p, ctx.today).days_left
         out.append(f'!!! warning "本流程已超过审核日期"\n    应于 {p.next_review.isoformat()} 前审核，已逾期 {days} 天。'
                    f"内容可能已过时，请向{ctx.role_link(page, p.owner)}确认。\n\n")
     if p.summary:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import ARCHIVE_CLASS_NAMES, KIND_NAMES, RecordType, as_list
+from ..labels import ARCHIVE_CLASS_NAMES, KIND_NAMES
+from ..model import RecordType, as_list
 from .context import Context, record_page
 from .procedure_page import front_matter
 from .text import block, esc

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import FREQUENCY_NAMES, ROLE_KIND_NAMES, Role
+from ..labels import FREQUENCY_NAMES, ROLE_KIND_NAMES
+from ..model import Role
 from .context import Context, role_page
 from .procedure_page import front_matter
 from .text import esc

@@ -13,7 +13,8 @@ import re
 import pytest
 
 from conftest import REPO, SHIPPED, SHIPPED_HB
-from office_handbook.export import export, stats
+from office_handbook.analysis import stats
+from office_handbook.export import export
 
 CHECKED = SHIPPED
 HB = SHIPPED_HB
