@@ -95,10 +95,14 @@ def cmd_gen(args) -> int:
     if checked.errors:
         return EXIT_PROBLEMS
     _use_cache(root, args)
+    from .gentree import engine_neutral_tree
+
     files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
+    config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
+    tree = engine_neutral_tree(checked, files, config_file)
     with staging(out, "gen") as tmp:
-        write_tree(files, tmp)
-    print(f"已生成 {len(files)} 个文件到 {out}。", file=sys.stderr)
+        write_tree(tree, tmp)
+    print(f"已生成 {len(tree)} 个文件到 {out}（mkdocs.yml 和 docs/：不需要 handbook 插件也能构建）。", file=sys.stderr)
     return EXIT_OK
 
 
@@ -491,7 +495,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     p.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建内容变了的页面，预览时的检索只含重建过的页面）")
     p.set_defaults(func=cmd_serve)
-    p = common(sub.add_parser("gen", help="把生成的页面、流程图和 PDF 写到目录中（不运行 MkDocs）"), cache=True, talk=True)
+    p = common(sub.add_parser("gen", help="写出完整的文档目录（mkdocs.yml 和 docs/，含生成的页面、流程图和 PDF），可交给别的引擎构建"), config=True, cache=True, talk=True)
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--no-charts", action="store_true", help="不生成流程图")
     p.add_argument("--no-pdfs", action="store_true", help="不生成 PDF")

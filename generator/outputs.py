@@ -86,7 +86,7 @@ def _refuse_overlap(target: Path, root: Path, inputs: Iterable[Path], what: str)
 def looks_like_old_output(folder: Path) -> bool:
     """A folder an earlier version of the tool wrote before it left a marker: a built site, or gen's tree."""
     site = (folder / "index.html").is_file() and (folder / "search" / "search_index.json").is_file() and (folder / "indexes").is_dir()
-    gen = (folder / "index.md").is_file() and (folder / "guide" / "error-codes.md").is_file()
+    gen = any((base / "index.md").is_file() and (base / "guide" / "error-codes.md").is_file() for base in (folder, folder / "docs"))
     return site or gen
 
 

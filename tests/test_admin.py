@@ -37,23 +37,23 @@ def test_codeowners_from_owner_roles(book):
 def test_exports_agree_with_the_model(book, tmp_path):
     out = tmp_path / "gen"
     assert book.run("gen", "--out", str(out), "--no-charts", "--no-pdfs").code == 0
-    rows = list(csv.reader(io.StringIO((out / "indexes/retention.csv").read_bytes().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO((out / "docs/indexes/retention.csv").read_bytes().decode("utf-8-sig"))))
     assert rows[0][:2] == ["表单编号", "表单"]
     assert {r[0] for r in rows[1:]} == {"GL/YJ-BG-01", "GL/YJ-BG-02"}
     assert all(r[6] == "二年" and r[7] == "2" for r in rows[1:])
-    raci_rows = list(csv.reader(io.StringIO((out / "indexes/raci.csv").read_bytes().decode("utf-8-sig"))))
+    raci_rows = list(csv.reader(io.StringIO((out / "docs/indexes/raci.csv").read_bytes().decode("utf-8-sig"))))
     header = raci_rows[0]
     shouwen = next(r for r in raci_rows if r[0] == "LC-GW-01")
     assert shouwen[header.index("办公室文员")] == "R"
     assert "A" in shouwen[header.index("办公室主任")]
-    limits = list(csv.reader(io.StringIO((out / "indexes/time-limits.csv").read_bytes().decode("utf-8-sig"))))
+    limits = list(csv.reader(io.StringIO((out / "docs/indexes/time-limits.csv").read_bytes().decode("utf-8-sig"))))
     assert len(limits) - 1 == 4  # 2 + 1 in 收文, 1 in 发文
     from openpyxl import load_workbook
 
-    wb = load_workbook(out / "indexes/raci.xlsx")
+    wb = load_workbook(out / "docs/indexes/raci.xlsx")
     ws = wb.active
     assert ws.title == "RACI职责矩阵" and ws.max_row == 3
-    page = (out / "indexes/raci.md").read_text(encoding="utf-8")
+    page = (out / "docs/indexes/raci.md").read_text(encoding="utf-8")
     assert "(raci.xlsx)" in page and "(raci.csv)" in page
 
 

@@ -192,7 +192,7 @@ def test_the_example_content_follows_the_office_name(tmp_path, capsys):
     out = tmp_path / "gen"
     code, _, err = run(capsys, "gen", "--root", str(target), "--out", str(out), "--no-pdfs", "--no-charts")
     assert code == 0, err
-    page = (out / "procedures/gongwen/fawen.md").read_text(encoding="utf-8")
+    page = (out / "docs/procedures/gongwen/fawen.md").read_text(encoding="utf-8")
     assert "行政部" in page and "{办公室}" not in page
     code, _, err = run(capsys, "build", "--root", str(target), "-q")
     assert code == 0, err

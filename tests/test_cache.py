@@ -37,7 +37,7 @@ def test_a_changed_label_table_re_renders_the_cached_chart(tmp_path):
     out = tmp_path / "out"
     r = _gen(pkg, root, out)
     assert r.returncode == 0, r.stderr
-    chart = out / "procedures/gongwen/shouwen.svg"
+    chart = out / "docs/procedures/gongwen/shouwen.svg"
     assert "24小时" in chart.read_text(encoding="utf-8")
     model = pkg / "office_handbook" / "labels.py"
     text = model.read_text(encoding="utf-8")

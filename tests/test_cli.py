@@ -63,12 +63,12 @@ def test_gen_writes_generated_files(book, tmp_path):
     out = tmp_path / "gen"
     r = book.run("gen", "--out", str(out))
     assert r.code == 0, r.err
-    page = (out / "procedures/gongwen/shouwen.md").read_text(encoding="utf-8")
+    page = (out / "docs/procedures/gongwen/shouwen.md").read_text(encoding="utf-8")
     assert page.startswith("---\ntitle: \"收文\"")
     assert 'handbook_source: "procedures/gongwen/shouwen.yaml"' in page
     assert '<span id="step-sign-in"' in page
-    assert (out / "procedures/gongwen/shouwen.svg").exists()
-    assert (out / "indexes/raci.md").exists()
+    assert (out / "docs/procedures/gongwen/shouwen.svg").exists()
+    assert (out / "docs/indexes/raci.md").exists()
 
 
 def test_build_site_and_edit_link(book):

@@ -242,7 +242,7 @@ def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
 
     out = tmp_path / "gen"
     assert cli_main(["gen", "--root", str(repo), "--out", str(out)]) == 0
-    reader = PdfReader(str(out / "handbook.pdf"))
+    reader = PdfReader(str(out / "docs/handbook.pdf"))
     from office_handbook.pipeline import check as check_handbook
 
     hb = check_handbook(repo).handbook
@@ -252,4 +252,4 @@ def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
     body = "".join(p.extract_text() for p in reader.pages)
     for p in hb.procedures.values():
         assert p.code in body, p.code
-    assert "(handbook.pdf)" in (out / "index.md").read_text(encoding="utf-8")
+    assert "(handbook.pdf)" in (out / "docs/index.md").read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ def test_html_has_no_injected_element_or_attribute(built):
 
 def test_svg_well_formed_without_script(built):
     _, out = built
-    svg = (out / "procedures/x/evil.svg").read_text(encoding="utf-8")
+    svg = (out / "docs/procedures/x/evil.svg").read_text(encoding="utf-8")
     root = ET.fromstring(svg)
     tags = {el.tag.split("}")[1] for el in root.iter()}
     assert "script" not in tags
@@ -145,7 +145,7 @@ def test_dot_renders(built):
 def test_pdf_text_extracts_as_written(built):
     _, out = built
     for rid in ("evil-form", "evil-register", "evil-letter"):
-        reader = PdfReader(io.BytesIO((out / f"records/{rid}.pdf").read_bytes()))
+        reader = PdfReader(io.BytesIO((out / f"docs/records/{rid}.pdf").read_bytes()))
         text = "".join(page.extract_text() for page in reader.pages)
         assert '<b>"&\\#$@]|{{x}}' in text.replace("\n", ""), rid
 
@@ -177,7 +177,7 @@ def test_exports_hold_text_never_formulas(book):
     r = book.run("gen", "--out", str(out), "--no-pdfs", "--no-charts")
     assert r.code == 0, r.out + r.err
     seen = set()
-    for xlsx in sorted((out / "indexes").glob("*.xlsx")):
+    for xlsx in sorted((out / "docs/indexes").glob("*.xlsx")):
         with zipfile.ZipFile(xlsx) as z:
             sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
         assert sheets and not any("<f>" in s or "<f " in s for s in sheets), xlsx.name
@@ -187,7 +187,7 @@ def test_exports_hold_text_never_formulas(book):
                 if isinstance(cell.value, str) and cell.value in FORMULAS.values():
                     seen.add(cell.value)
     assert seen >= {FORMULAS["procedures/gongwen/shouwen.yaml"], FORMULAS["roles/office-clerk.yaml"]}
-    for path in sorted((out / "indexes").glob("*.csv")):
+    for path in sorted((out / "docs/indexes").glob("*.csv")):
         for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, cell)

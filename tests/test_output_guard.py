@@ -128,7 +128,7 @@ def test_folders_we_wrote_are_replaced(repo):
     empty = root / "empty"
     empty.mkdir()
     assert repo.run("gen", "--out", str(empty), "--no-pdfs", "--no-charts").code == 0  # empty: used
-    assert (empty / "index.md").is_file() and (empty / ".handbook-output").is_file()
+    assert (empty / "docs" / "index.md").is_file() and (empty / "mkdocs.yml").is_file() and (empty / ".handbook-output").is_file()
     assert repo.run("gen", "--out", str(empty), "--no-pdfs", "--no-charts").code == 0  # ours now: replaced
 
 
