@@ -331,45 +331,25 @@ def cmd_review(args) -> int:
     return EXIT_PROBLEMS if late else EXIT_OK
 
 
-CODEOWNERS_DEFAULT = ".github/CODEOWNERS"
-CODEOWNERS_HEADER = "# 由 handbook codeowners 根据每个流程的责任岗位生成；岗位与人员的对应写在 handbook.yml 的 owners 中。"
-
-
 def cmd_codeowners(args) -> int:
+    from .codeowners import DEFAULT, codeowners, written_by_us
     from .pipeline import check
 
     root = _root(args)
     checked = check(root, _today(args))
-    hb, owners = checked.handbook, checked.settings.owners
-    lines = [CODEOWNERS_HEADER, ""]
-    missing = set()
-    for p in sorted(hb.procedures.values(), key=lambda p: p.path):
-        people = owners.get(p.owner)
-        if people:
-            lines.append(f"/{p.path} {' '.join(people)}")
-        else:
-            missing.add(p.owner)
-    for r in sorted(hb.records.values(), key=lambda r: r.path):
-        people = owners.get(r.lifecycle.keeper or r.lifecycle.prepare)
-        if people:
-            lines.append(f"/{r.path} {' '.join(people)}")
-    for role in sorted(hb.roles.values(), key=lambda r: r.path):
-        people = owners.get(role.reports_to or role.id) or owners.get(role.id)
-        if people:
-            lines.append(f"/{role.path} {' '.join(people)}")
-    text = "\n".join(lines) + "\n"
+    result = codeowners(checked.handbook, checked.settings.owners)
     if args.out == "-":
-        print(text, end="")
+        print(result.text, end="")
     else:
         from .outputs import check_file, write_file
 
-        out = _guard(lambda: check_file(root / args.out, root, _inputs(root, args),
-                                              lambda text: text.startswith(CODEOWNERS_HEADER[:20]), "CODEOWNERS 文件",
-                                              make_parent=args.out == CODEOWNERS_DEFAULT))
-        write_file(out, text)
-        print(f"已写出 {out}（{len(lines) - 2} 条规则）。", file=sys.stderr)
-    for role_id in sorted(missing):
-        print(f"handbook.yml: 岗位 \"{role_id}\"（{hb.role_title(role_id)}）负责流程，但 owners 中没有对应的人员或团队。", file=sys.stderr)
+        out = _guard(lambda: check_file(root / args.out, root, _inputs(root, args), written_by_us, "CODEOWNERS 文件",
+                                        make_parent=args.out == DEFAULT))
+        write_file(out, result.text)
+        print(f"已写出 {out}（{len(result.rules)} 条规则）。", file=sys.stderr)
+    for role_id in sorted(result.unassigned):
+        print(f"handbook.yml: 岗位 \"{role_id}\"（{checked.handbook.role_title(role_id)}）负责流程，但 owners 中没有对应的人员或团队。",
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -512,7 +492,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=30, help="同时列出多少天内到期的流程（默认 30）")
     p.set_defaults(func=cmd_review)
     p = common(sub.add_parser("codeowners", help="根据流程的责任岗位生成 CODEOWNERS 文件"))
-    p.add_argument("--out", default=CODEOWNERS_DEFAULT, help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
+    p.add_argument("--out", default=".github/CODEOWNERS", help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
     p.set_defaults(func=cmd_codeowners)
     p = common(sub.add_parser("schema", help="更新编辑器用的格式说明和 id 列表（.handbook/schemas/）"))
     p.add_argument("--out", help="写到指定目录（默认 手册目录/.handbook/schemas）")
