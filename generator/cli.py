@@ -180,6 +180,7 @@ def cmd_build(args) -> int:
     root = _root(args)
     _mkdocs_logging()
     _use_reporter(args)
+    _config_with_plugin(root, args)
     config = _mkdocs_config(root, args, strict=True)
     inputs = _inputs(root, args) + [Path(config.docs_dir)]
     final = _guard(lambda: check_folder(args.site_dir or config.site_dir, root, inputs, "网站目录"))
@@ -218,19 +219,48 @@ def _add_offline_plugin(config) -> None:
 
 
 def cmd_serve(args) -> int:
+    import socket
+
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, MkDocsException
 
     root = _root(args)
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"预览地址 \"{args.dev_addr}\" 不对：应写成 地址:端口，如 127.0.0.1:8000。")
+    with socket.socket() as probe:  # a port in use would otherwise end in a traceback inside MkDocs
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            raise UsageError(f"无法使用 {args.dev_addr}（{exc.strerror}）：端口可能已被占用，请换一个，如 -a 127.0.0.1:{int(port) + 1}。") from None
     checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
-        return EXIT_PROBLEMS
+        print("预览照常启动：页面顶部会列出这些问题，改好并保存后自动刷新。", file=sys.stderr)
     _use_cache(root, args)
     _mkdocs_logging()
-    config_file = Path(args.config_file) if args.config_file else root / "mkdocs.yml"
-    host, _, port = args.dev_addr.rpartition(":")
-    print(f"预览地址：http://{host or '127.0.0.1'}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
-    serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
+    config_file = _config_with_plugin(root, args)
+    print(f"预览地址：http://{host}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+    try:
+        serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
+    except (Abort, MkDocsException, OSError) as exc:
+        print(f"预览停止：{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _config_with_plugin(root: Path, args) -> Path:
+    """mkdocs.yml, refused in one line when it is not set up for the handbook (a site without our plugin
+    would build "successfully" with none of the procedures)."""
+    config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
+    from .gentree import _user_config
+
+    plugins = _user_config(config_file).get("plugins") or []
+    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins if isinstance(p, (str, dict))]
+    if config_file.is_file() and "handbook" not in names:
+        raise UsageError(f"{config_file.name} 没有启用手册插件，生成的网站里不会有流程、表单和岗位：在其中写上 "
+                         "theme: {name: material, language: zh, font: false} 和 plugins: [handbook, {search: {lang: zh}}, tags]"
+                         "（或把它改名，再运行 handbook init 写一个新的 mkdocs.yml）。")
+    return config_file
 
 
 def cmd_new(args) -> int:
@@ -410,8 +440,9 @@ def cmd_init(args) -> int:
     shown = os.path.relpath(target)
     print(f"已在 {shown} 中新建手册（{len(result.written)} 个文件）。下一步：", file=sys.stderr)
     steps = [] if shown == "." else [f"cd {shown}"]
-    steps += ["在 handbook.yml 中填写单位、办公室和网站名称（mkdocs.yml 的 site_name 与 title 保持一致）",
-              "handbook check", "handbook build    # 或 handbook serve 边改边预览"]
+    if not (args.org and args.office):
+        steps.append("在 handbook.yml 中填写单位、办公室和网站名称（mkdocs.yml 的 site_name 与 title 保持一致）")
+    steps += ["handbook check", "handbook build    # 或 handbook serve 边改边预览"]
     for i, step in enumerate(steps, 1):
         print(f"  {i}. {step}", file=sys.stderr)
     if checked.errors:

@@ -55,9 +55,9 @@ def scan(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
             elif any(part.startswith(".") for part in path.relative_to(base).parts[:-1]) or _CLUTTER.fullmatch(path.name):
                 continue
             elif path.suffix.lower() in (".yaml", ".yml"):
-                why = (f"在子文件夹中：{FOLDER_NAMES[kind]}要直接放在 {folder}/ 下，请移到 {folder}/{path.name}" if nested and kind != "procedure"
-                       else f"扩展名 \"{path.suffix}\" 要写成小写：请改名为 {path.stem}.yaml")
-                problems.append(Problem(Pos(rel), "E113", f"文件不会被读取，因为它{why}。"))
+                why = (f"它在子文件夹中，{FOLDER_NAMES[kind]}要直接放在 {folder}/ 下，请移到 {folder}/{path.name}" if nested and kind != "procedure"
+                       else f"它的扩展名 \"{path.suffix}\" 要写成小写，请改名为 {path.stem}.yaml")
+                problems.append(Problem(Pos(rel), "E113", f"文件不会被读取：{why}。"))
             else:
                 problems.append(Problem(Pos(rel), "W505", f"{folder}/ 中的文件 {path.name} 不是手册内容，不会被读取：请移出 {folder}/ 或删除它。"))
     return out, problems

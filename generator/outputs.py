@@ -70,17 +70,17 @@ def _show(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _refuse_overlap(target: Path, root: Path, inputs: Iterable[Path], what: str) -> None:
+def _refuse_overlap(target: Path, root: Path, inputs: Iterable[Path], what: str, instead: str = "请换一个目录，如 site/") -> None:
     shown = _show(target, root)
     if target == root:
-        raise OutputRefused(f"{what}就是手册目录本身（{root}）：写到这里会删掉手册的内容。请换一个目录，如 site/。")
+        raise OutputRefused(f"{what}就是手册目录本身（{root}）：写到这里会弄乱或删掉手册的内容。{instead}。")
     if root.is_relative_to(target):
-        raise OutputRefused(f"{what} {target} 是手册目录的上级目录：写到这里会删掉整个手册。请换一个目录，如 site/。")
+        raise OutputRefused(f"{what} {target} 是手册目录的上级目录：写到这里会删掉整个手册。{instead}。")
     for item in inputs:
         if target == item or target.is_relative_to(item):
-            raise OutputRefused(f"{what} {shown} 是手册的输入 {_show(item, root)}（或在其中）：输出不能与输入重叠，请换一个目录，如 site/。")
+            raise OutputRefused(f"{what} {shown} 是手册的输入 {_show(item, root)}（或在其中）：输出不能与输入重叠，{instead}。")
         if item.is_relative_to(target) and item.exists():
-            raise OutputRefused(f"{what} {shown} 包含手册的输入 {_show(item, root)}：输出不能与输入重叠，请换一个目录，如 site/。")
+            raise OutputRefused(f"{what} {shown} 包含手册的输入 {_show(item, root)}：输出不能与输入重叠，{instead}。")
 
 
 def looks_like_old_output(folder: Path) -> bool:
@@ -117,7 +117,9 @@ def check_file(target: Path | str, root: Path, inputs: Iterable[Path], owned: Ca
     says of its text that an earlier run of ours wrote it (the header this tool writes)."""
     root = absolute(root)
     target = absolute(target)
-    _refuse_overlap(target, root, inputs, what)
+    _refuse_overlap(target, root, inputs, what, "请用 --out 写到别的文件")
+    if target.parent == root and target.suffix == ".json":
+        raise OutputRefused(f"{what} {target.name} 会直接写在手册目录里：请写到一个单独的目录，如 .handbook/schemas/。")
     shown = _show(target, root)
     if target.is_dir():
         raise OutputRefused(f"{what} {shown} 是一个目录：请指定文件名。")

@@ -136,3 +136,30 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path):
     after = sorted((p.relative_to(root / "site").as_posix(), p.read_bytes()) for p in (root / "site").rglob("*") if p.is_file())
     assert after == before
     assert not list(root.glob(".site.*"))
+
+
+def test_serve_starts_with_a_broken_file_and_shows_the_problems(tmp_path):
+    root = tmp_path / "book"
+    make_mini(root)
+    path = root / "procedures/gongwen/shouwen.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("role: office-clerk", "role: office-clerkk", 1), encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "office_handbook.cli", "serve", "--root", str(root), "-a", f"127.0.0.1:{port}"],
+                            cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and "检查未通过" not in fetch(url):
+            time.sleep(0.5)
+        page = fetch(url)
+        assert "检查未通过" in page and "office-clerkk" in page
+        time.sleep(1.5)
+        path.write_text(good, encoding="utf-8")
+        deadline = time.time() + 90
+        while time.time() < deadline and "签收、登记" not in fetch(url + "procedures/gongwen/shouwen/"):
+            time.sleep(0.3)
+        assert "签收、登记" in fetch(url + "procedures/gongwen/shouwen/")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

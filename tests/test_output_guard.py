@@ -162,3 +162,30 @@ def test_create_file_never_replaces(tmp_path):
     with pytest.raises(OutputRefused):
         create_file(target, "other")
     assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_schema_is_not_written_loose_into_the_handbook(repo):
+    before = snapshot(repo.root.parent)
+    r = repo.run("schema", "--out", str(repo.root))
+    assert r.code == 2 and "单独的目录" in r.err
+    assert snapshot(repo.root.parent) == before
+
+
+def test_build_with_a_mkdocs_yml_without_our_plugin_is_refused(repo):
+    (repo.root / "mkdocs.yml").write_text("site_name: 我的旧网站\n", encoding="utf-8")
+    r = repo.run("build")
+    assert r.code == 2 and "plugins: [handbook" in r.err and "Traceback" not in r.err
+    assert not (repo.root / "site").exists()
+
+
+def test_serve_on_a_port_in_use_is_one_line(repo):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = repo.run("serve", "-a", f"127.0.0.1:{port}")
+    assert r.code == 2 and "端口" in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    r = repo.run("serve", "-a", "127.0.0.1:99999")
+    assert r.code == 2 and "地址:端口" in r.err
