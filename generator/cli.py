@@ -108,7 +108,8 @@ def cmd_gen(args) -> int:
 
 def _inputs(root: Path, args) -> list[Path]:
     """The handbook's inputs, including the docs folder and config file mkdocs.yml names."""
-    from .outputs import docs_dir_of, inputs_of
+    from .mkdocs_yml import docs_dir_of
+    from .outputs import inputs_of
 
     config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
     return inputs_of(root, docs_dir_of(config_file), config_file)
@@ -252,11 +253,9 @@ def _config_with_plugin(root: Path, args) -> Path:
     """mkdocs.yml, refused in one line when it is not set up for the handbook (a site without our plugin
     would build "successfully" with none of the procedures)."""
     config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
-    from .gentree import _user_config
+    from .mkdocs_yml import plugin_names
 
-    plugins = _user_config(config_file).get("plugins") or []
-    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins if isinstance(p, (str, dict))]
-    if config_file.is_file() and "handbook" not in names:
+    if config_file.is_file() and "handbook" not in plugin_names(config_file):
         raise UsageError(f"{config_file.name} 没有启用手册插件，生成的网站里不会有流程、表单和岗位：在其中写上 "
                          "theme: {name: material, language: zh, font: false} 和 plugins: [handbook, {search: {lang: zh}}, tags]"
                          "（或把它改名，再运行 handbook init 写一个新的 mkdocs.yml）。")
@@ -385,16 +384,19 @@ def cmd_codeowners(args) -> int:
 
 def cmd_schema(args) -> int:
     from .editor_schema import IDS_TITLE, SCHEMA_DIR, schema_files
-    from .outputs import check_file, write_file
+    from .outputs import absolute, check_file, write_file
     from .pipeline import check
 
     root = _root(args)
     checked = check(root, _today(args))
     base = Path(args.out) if args.out else root / SCHEMA_DIR
+    if absolute(base) == root:
+        raise UsageError("编辑器格式文件会直接写在手册目录里：请写到一个单独的目录，如 .handbook/schemas/。")
+    inputs = _inputs(root, args)
     changed = 0
     for rel, text in schema_files(checked.handbook).items():
         target = base / Path(rel).name
-        out = _guard(lambda target=target: check_file(target, root, _inputs(root, args), lambda old: IDS_TITLE in old,
+        out = _guard(lambda target=target: check_file(target, root, inputs, lambda old: IDS_TITLE in old,
                                                       "编辑器格式文件", make_parent=True))
         if not (out.exists() and out.read_text(encoding="utf-8") == text):
             write_file(out, text)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from . import mkdocs_yml
 from .loader import fill_names
-from .outputs import docs_dir_of
 from .pipeline import Checked
 from .render.nav import build_nav
 from .render.static import CSS, JS
@@ -34,21 +34,6 @@ EXTENSIONS = """markdown_extensions:
         kwds:
           case: lower
 """
-
-
-class _Tolerant(yaml.SafeLoader):
-    """Reads a mkdocs.yml that holds !!python/… or !ENV tags (their values are dropped)."""
-
-
-_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _user_config(config_file: Path) -> dict:
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def inline_charts(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
@@ -81,7 +66,7 @@ def hand_written(checked: Checked, docs_dir: Path) -> dict[str, str | bytes]:
 
 
 def config_text(checked: Checked, config_file: Path, files: dict[str, str | bytes], docs_dir: Path) -> str:
-    user = _user_config(config_file)
+    user = mkdocs_yml.read(config_file)
     plugins = [p for p in user.get("plugins", ["search", "tags"]) if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)]
     theme = user.get("theme") or {"name": "material", "language": "zh", "font": False}
     config = {
@@ -103,7 +88,7 @@ def config_text(checked: Checked, config_file: Path, files: dict[str, str | byte
 
 def engine_neutral_tree(checked: Checked, rendered: dict[str, str | bytes], config_file: Path) -> dict[str, str | bytes]:
     """`{path: content}` of the whole tree: mkdocs.yml and docs/…"""
-    docs_dir = docs_dir_of(config_file) or checked.root / "docs"
+    docs_dir = mkdocs_yml.docs_dir_of(config_file)
     pages = {**hand_written(checked, docs_dir), **inline_charts(rendered)}
     tree: dict[str, str | bytes] = {f"docs/{rel}": content for rel, content in pages.items()}
     tree["mkdocs.yml"] = config_text(checked, config_file, pages, docs_dir)

@@ -5,6 +5,7 @@ GitHub and GitLab, .gitignore), or with `--example` the full example handbook. N
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -46,13 +47,18 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>&#|])", r"\\\1", text)
 
 
-def _render(template: str, names: Names, today: dt.date) -> str:
+@functools.cache
+def _environment():
     import jinja2
 
     env = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters["yaml"] = lambda v: json.dumps(str(v), ensure_ascii=False)  # a JSON string is a YAML scalar
     env.filters["yq"] = lambda v: json.dumps(str(v), ensure_ascii=False)[1:-1]  # inside "…"
-    return env.from_string(template).render(organisation=names.organisation, office=names.office, title=names.site_title,
+    return env
+
+
+def _render(template: str, names: Names, today: dt.date) -> str:
+    return _environment().from_string(template).render(organisation=names.organisation, office=names.office, title=names.site_title,
                                             today=today.isoformat(), format=FORMAT_VERSION)
 
 

@@ -46,22 +46,6 @@ def inputs_of(root: Path, docs_dir: Path | None = None, config_file: Path | None
     return paths
 
 
-def docs_dir_of(config_file: Path) -> Path | None:
-    """The docs folder a mkdocs.yml names (default docs/ beside it), read without running MkDocs."""
-    import yaml
-
-    class _Tolerant(yaml.SafeLoader):  # mkdocs.yml may hold !!python/name and !ENV tags
-        pass
-
-    _Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return config_file.parent / "docs"
-    docs = data.get("docs_dir") if isinstance(data, dict) else None
-    return config_file.parent / (docs if isinstance(docs, str) and docs else "docs")
-
-
 def _show(path: Path, root: Path) -> str:
     try:
         rel = path.relative_to(root).as_posix()
@@ -118,8 +102,6 @@ def check_file(target: Path | str, root: Path, inputs: Iterable[Path], owned: Ca
     root = absolute(root)
     target = absolute(target)
     _refuse_overlap(target, root, inputs, what, "请用 --out 写到别的文件")
-    if target.parent == root and target.suffix == ".json":
-        raise OutputRefused(f"{what} {target.name} 会直接写在手册目录里：请写到一个单独的目录，如 .handbook/schemas/。")
     shown = _show(target, root)
     if target.is_dir():
         raise OutputRefused(f"{what} {shown} 是一个目录：请指定文件名。")
