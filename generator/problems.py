@@ -120,12 +120,8 @@ def to_json(problems: Iterable[Problem]) -> str:
 
 def to_github(problems: Iterable[Problem]) -> str:
     """GitHub Actions workflow commands: one annotation per problem on the changed line."""
-
-    def esc(s: str) -> str:
-        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def esc_prop(s: str) -> str:
-        return esc(s).replace(":", "%3A").replace(",", "%2C")
+    from .render.escape import github_message as esc
+    from .render.escape import github_property as esc_prop
 
     lines = []
     for p in problems:

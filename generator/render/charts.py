@@ -16,6 +16,7 @@ from ..labels import URGENCY_NAMES
 from ..model import Procedure, Step
 from . import cache
 from .context import Context, role_page
+from .escape import dot_label
 
 FONT = "Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 FONT_SIZE = 14.0
@@ -228,9 +229,7 @@ def _topological(p: Procedure, preds: dict[str, list[str]]) -> list[str]:
     return done
 
 
-def _label(lines: list[str]) -> str:
-    # backslashes would start DOT escapes (\N, \G …); nohtml keeps "<…>" from becoming an HTML label
-    return graphviz.nohtml("\n".join(line.replace("\\", "\\\\") for line in lines))
+_label = dot_label
 
 
 def to_dot(p: Procedure, lay: Layout) -> str:

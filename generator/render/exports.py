@@ -8,6 +8,7 @@ import io
 from ..labels import ARCHIVE_CLASS_NAMES, URGENCY_NAMES
 from . import cache
 from .context import Context
+from .escape import spreadsheet
 from .indexes import raci
 
 Table = tuple[list[str], list[list[str]]]
@@ -51,13 +52,7 @@ TABLES = {"raci": ("RACI职责矩阵", raci_table), "retention": ("表单保存�
           "time-limits": ("时限一览", time_limit_table)}
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def csv_cell(text: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection): a leading
-    = + - @ tab or line break (or their full-width forms, which Excel also reads) gets a leading quote."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+csv_cell = spreadsheet
 
 
 def to_csv(table: Table) -> bytes:
