@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from .analysis import overdue, review
-from .model import Handbook, Procedure, Src
+from .model import Handbook, Procedure, RecordType, Role, Src, Step
 from .problems import Pos, Problem, sort_problems
 from .schema import suggest
+from .yamlsource import SourceMap
 
 END = "end"
 Check = Callable[[Handbook, dt.date], Iterable[Problem]]
@@ -19,58 +20,88 @@ def _missing(code: str, what: str, value: str, pos: Pos, known: Iterable[str], h
     return Problem(pos, code, f"{what} \"{value}\" 不存在{hint}{suggest(value, known)}")
 
 
+# what a reference to each kind of thing is called when it names nothing: code, name, where the ids come from
+_REFERENCES = {
+    "role": ("E203", "岗位", "（岗位 id 是 roles/ 下的文件名）"),
+    "record": ("E202", "表单", "（表单 id 是 records/ 下的文件名）"),
+    "procedure": ("E201", "流程", "（流程 id 是 procedures/ 下的文件名）"),
+    "policy": ("E206", "制度页面", "（制度页面是 docs/policies/ 下的 .md 文件名）"),
+}
+
+
+class _References:
+    """The ids a reference may name, by kind. A check yields the problem of a reference that names
+    nothing; positions are looked up only for those."""
+
+    def __init__(self, hb: Handbook):
+        self.known: dict[str, Collection[str]] = {**hb.known_ids, "policy": hb.policies}
+        self.sources = hb.sources
+
+    def ref(self, kind: str, value: str, src: Src, *keys: object) -> Iterator[Problem]:
+        known = self.known[kind]
+        if value not in known:
+            code, what, hint = _REFERENCES[kind]
+            yield _missing(code, what, value, self.sources.pos(src, *keys), known, hint)
+
+    def optional_ref(self, kind: str, value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
+        """A reference that may be left out (nothing written: nothing to check)."""
+        if value:
+            yield from self.ref(kind, value, src, *keys)
+
+
 def check_references(hb: Handbook, today: dt.date) -> Iterator[Problem]:
-    roles, records, procs = hb.known_ids["role"], hb.known_ids["record"], hb.known_ids["procedure"]
-    # positions are looked up only for the references that fail
-
-    def role(value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
-        if value and value not in roles:
-            yield _missing("E203", "岗位", value, src.at(*keys), roles, "（岗位 id 是 roles/ 下的文件名）")
-
-    def record(value: str, src: Src, *keys: object) -> Iterator[Problem]:
-        if value not in records:
-            yield _missing("E202", "表单", value, src.at(*keys), records, "（表单 id 是 records/ 下的文件名）")
-
-    def procedure(value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
-        if value and value not in procs:
-            yield _missing("E201", "流程", value, src.at(*keys), procs, "（流程 id 是 procedures/ 下的文件名）")
-
+    refs = _References(hb)
     for p in hb.procedures.values():
-        yield from role(p.owner, p.src, "owner")
-        risk_ids = {r.id for r in p.risks}
-        for s in p.steps:
-            yield from role(s.role, s.src, "role")
-            for i, r in enumerate(s.records):
-                yield from record(r, s.src, "records", i)
-            for i, r in enumerate(s.risks):
-                if r not in risk_ids:
-                    yield _missing("E205", "风险点", r, s.src.at("risks", i), risk_ids, "（请在本流程的 risks 中定义它）")
-        for x in p.interfaces:
-            yield from procedure(x.procedure, x.src, "procedure")
-            if x.procedure == p.id:
-                yield Problem(x.src.at("procedure"), "E201", f"流程接口指向了流程自己（\"{p.id}\"）：请改成另一个流程的 id。")
-        for i, r in enumerate(p.evidence):
-            yield from record(r, p.src, "evidence", i)
-        for i, pol in enumerate(p.policies):
-            if pol not in hb.policies:
-                yield _missing("E206", "制度页面", pol, p.src.at("policies", i), hb.policies, "（制度页面是 docs/policies/ 下的 .md 文件名）")
+        yield from _procedure_references(refs, p)
     for r in hb.records.values():
-        lc = r.lifecycle
-        yield from role(lc.prepare, r.src, "lifecycle", "prepare")
-        for i, x in enumerate(lc.fill):
-            yield from role(x, r.src, "lifecycle", "fill", i)
-        for i, x in enumerate(lc.review):
-            yield from role(x, r.src, "lifecycle", "review", i)
-        yield from role(lc.keeper, r.src, "lifecycle", "keeper")
-        yield from role(lc.destroy, r.src, "lifecycle", "destroy")
-        for i, a in enumerate(r.approvals):
-            yield from role(a.role, r.src, "approvals", i, "role")
+        yield from _record_references(refs, r)
     for ro in hb.roles.values():
-        yield from role(ro.reports_to, ro.src, "reports_to")
-        for i, t in enumerate(ro.tasks):
-            yield from procedure(t.procedure, ro.src, "tasks", i, "procedure")
-            for j, rec in enumerate(t.records):
-                yield from record(rec, ro.src, "tasks", i, "records", j)
+        yield from _role_references(refs, ro)
+
+
+def _procedure_references(refs: _References, p: Procedure) -> Iterator[Problem]:
+    yield from refs.optional_ref("role", p.owner, p.src, "owner")
+    risk_ids = {r.id for r in p.risks}
+    for s in p.steps:
+        yield from _step_references(refs, s, risk_ids)
+    for x in p.interfaces:
+        yield from refs.optional_ref("procedure", x.procedure, x.src, "procedure")
+        if x.procedure == p.id:
+            yield Problem(refs.sources.pos(x.src, "procedure"), "E201", f"流程接口指向了流程自己（\"{p.id}\"）：请改成另一个流程的 id。")
+    for i, r in enumerate(p.evidence):
+        yield from refs.ref("record", r, p.src, "evidence", i)
+    for i, pol in enumerate(p.policies):
+        yield from refs.ref("policy", pol, p.src, "policies", i)
+
+
+def _step_references(refs: _References, s: Step, risk_ids: set[str]) -> Iterator[Problem]:
+    yield from refs.optional_ref("role", s.role, s.src, "role")
+    for i, r in enumerate(s.records):
+        yield from refs.ref("record", r, s.src, "records", i)
+    for i, r in enumerate(s.risks):
+        if r not in risk_ids:
+            yield _missing("E205", "风险点", r, refs.sources.pos(s.src, "risks", i), risk_ids, "（请在本流程的 risks 中定义它）")
+
+
+def _record_references(refs: _References, r: RecordType) -> Iterator[Problem]:
+    lc = r.lifecycle
+    yield from refs.optional_ref("role", lc.prepare, r.src, "lifecycle", "prepare")
+    for i, x in enumerate(lc.fill):
+        yield from refs.optional_ref("role", x, r.src, "lifecycle", "fill", i)
+    for i, x in enumerate(lc.review):
+        yield from refs.optional_ref("role", x, r.src, "lifecycle", "review", i)
+    yield from refs.optional_ref("role", lc.keeper, r.src, "lifecycle", "keeper")
+    yield from refs.optional_ref("role", lc.destroy, r.src, "lifecycle", "destroy")
+    for i, a in enumerate(r.approvals):
+        yield from refs.optional_ref("role", a.role, r.src, "approvals", i, "role")
+
+
+def _role_references(refs: _References, ro: Role) -> Iterator[Problem]:
+    yield from refs.optional_ref("role", ro.reports_to, ro.src, "reports_to")
+    for i, t in enumerate(ro.tasks):
+        yield from refs.optional_ref("procedure", t.procedure, ro.src, "tasks", i, "procedure")
+        for j, rec in enumerate(t.records):
+            yield from refs.ref("record", rec, ro.src, "tasks", i, "records", j)
 
 
 def check_unique_codes(hb: Handbook, today: dt.date) -> Iterator[Problem]:
@@ -79,7 +110,7 @@ def check_unique_codes(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for obj in items:
         other = seen.setdefault(obj.code, obj)
         if other is not obj:
-            yield Problem(obj.src.at("code"), "E208", f"编号 \"{obj.code}\" 已被 {other.path}（{other.title}）使用：请换一个未用过的编号。")
+            yield Problem(hb.sources.pos(obj.src, "code"), "E208", f"编号 \"{obj.code}\" 已被 {other.path}（{other.title}）使用：请换一个未用过的编号。")
 
 
 def check_categories(hb: Handbook, today: dt.date) -> Iterator[Problem]:
@@ -87,7 +118,7 @@ def check_categories(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for p in sorted(hb.procedures.values(), key=lambda p: p.path):
         other = first.setdefault(p.folder, p)
         if other is not p and other.category != p.category:
-            yield Problem(p.src.at("category"), "E210",
+            yield Problem(hb.sources.pos(p.src, "category"), "E210",
                           f"类别 \"{p.category}\" 与同一文件夹中的 {other.path}（\"{other.category}\"）不一致：请统一。")
 
 
@@ -96,7 +127,7 @@ def check_reporting(hb: Handbook, today: dt.date) -> Iterator[Problem]:
         chain, current = [role.id], role.reports_to
         while current and current in hb.roles:
             if current == role.id:
-                yield Problem(role.src.at("reports_to"), "E209", f"汇报关系成环：{' → '.join(chain + [current])}。请修改其中一个 reports_to。")
+                yield Problem(hb.sources.pos(role.src, "reports_to"), "E209", f"汇报关系成环：{' → '.join(chain + [current])}。请修改其中一个 reports_to。")
                 break
             if current in chain:
                 break  # a loop further up: reported on its own members
@@ -109,7 +140,7 @@ def check_risk_ids(hb: Handbook, today: dt.date) -> Iterator[Problem]:
         first: dict[str, int] = {}
         for i, r in enumerate(p.risks):
             if r.id in first:
-                yield Problem(p.src.at("risks", i, "id"), "E409",
+                yield Problem(hb.sources.pos(p.src, "risks", i, "id"), "E409",
                               f"风险点编号 \"{r.id}\" 与第 {first[r.id] + 1} 个风险点重复：同一流程内每个编号（FK1、FK2…）只能用一次，请改成未用过的编号。")
             else:
                 first[r.id] = i
@@ -117,58 +148,86 @@ def check_risk_ids(hb: Handbook, today: dt.date) -> Iterator[Problem]:
 
 def check_flow(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for p in hb.procedures.values():
-        yield from flow_problems(p)
+        yield from flow_problems(p, hb.sources)
 
 
-def flow_problems(p: Procedure) -> Iterator[Problem]:
-    ids: dict[str, int] = {}
+def flow_problems(p: Procedure, sources: SourceMap) -> Iterator[Problem]:
+    ids: dict[str, int] = {}  # step id → index of the first step with it
     for s in p.steps:
-        if s.id in ids:
-            yield Problem(s.src.at("id"), "E401", f"步骤 id \"{s.id}\" 与第 {ids[s.id] + 1} 步重复：请改成唯一的 id。")
-        else:
-            ids[s.id] = s.index
-    if any(s.id == END for s in p.steps):
-        s = next(s for s in p.steps if s.id == END)
-        yield Problem(s.src.at("id"), "E401", "步骤 id 不能是 \"end\"（end 表示流程结束）：请换一个 id。")
-    edges: dict[str, list[str]] = defaultdict(list)
-    broken = False
-    for s in p.steps:
-        if s.next and s.branches:
-            yield Problem(s.src.at("next", key=True), "E406", f"第 {s.number} 步同时写了 next 和 branches：普通步骤只写 next，判断步骤只写 branches。")
-            broken = True
-            continue
-        if not s.next and not s.branches:
-            yield Problem(s.src.at("id", key=True), "E403",
-                          f"第 {s.number} 步“{s.name}”没有去向：请写 next（下一步的 id，流程在此结束则写 end），或写 branches。")
-            broken = True
-            continue
-        labels: dict[str, int] = {}
-        for b in s.branches:
-            if b.label in labels:
-                yield Problem(b.src.at("label"), "E405", f"第 {s.number} 步有两条分支都叫“{b.label}”：分支标签必须互不相同。")
-            labels[b.label] = 1
-        for target, src in ([(s.next, s.src)] if s.next else [(b.next, b.src) for b in s.branches]):
-            if target == s.id:
-                yield Problem(src.at("next"), "E407", f"第 {s.number} 步“{s.name}”指向了自己：请改成下一步的 id 或 end。")
-                broken = True
-            elif target != END and target not in ids:
-                yield Problem(src.at("next"), "E204", f"下一步 \"{target}\" 不存在{suggest(target, ids)}可用的步骤：{'、'.join(ids)}，或 end。")
-                broken = True
-            else:
-                edges[s.id].append(target)
+        ids.setdefault(s.id, s.index)
+    yield from _step_id_problems(p, ids, sources)
+    wiring = [problem for s in p.steps for problem in _wiring_problems(s, ids, sources)]
+    yield from wiring
     if not p.steps:
         return
+    edges = _edges(p, ids)
+    reachable = _walk(p.steps[0].id, edges)
+    yield from _start_problems(p, edges, reachable, sources)
+    if not any(w.code in _BREAKS_FLOW for w in wiring):
+        yield from _dead_end_problems(p, edges, reachable, sources)
+
+
+# wiring problems after which a step's way on is not known, so "can it reach the end" is not asked
+_BREAKS_FLOW = frozenset({"E403", "E406", "E407", "E204"})
+
+
+def _step_id_problems(p: Procedure, ids: dict[str, int], sources: SourceMap) -> Iterator[Problem]:
+    for s in p.steps:
+        if ids[s.id] != s.index:
+            yield Problem(sources.pos(s.src, "id"), "E401", f"步骤 id \"{s.id}\" 与第 {ids[s.id] + 1} 步重复：请改成唯一的 id。")
+    s = next((s for s in p.steps if s.id == END), None)
+    if s is not None:
+        yield Problem(sources.pos(s.src, "id"), "E401", "步骤 id 不能是 \"end\"（end 表示流程结束）：请换一个 id。")
+
+
+def _ways_on(s: Step) -> list[tuple[str, Src]]:
+    """Where a step goes (its next, or each branch's next), with where that is written."""
+    return [(s.next, s.src)] if s.next else [(b.next, b.src) for b in s.branches]
+
+
+def _wiring_problems(s: Step, ids: dict[str, int], sources: SourceMap) -> Iterator[Problem]:
+    if s.next and s.branches:
+        yield Problem(sources.pos(s.src, "next", key=True), "E406", f"第 {s.number} 步同时写了 next 和 branches：普通步骤只写 next，判断步骤只写 branches。")
+        return
+    if not s.next and not s.branches:
+        yield Problem(sources.pos(s.src, "id", key=True), "E403",
+                      f"第 {s.number} 步“{s.name}”没有去向：请写 next（下一步的 id，流程在此结束则写 end），或写 branches。")
+        return
+    labels: set[str] = set()
+    for b in s.branches:
+        if b.label in labels:
+            yield Problem(sources.pos(b.src, "label"), "E405", f"第 {s.number} 步有两条分支都叫“{b.label}”：分支标签必须互不相同。")
+        labels.add(b.label)
+    for target, src in _ways_on(s):
+        if target == s.id:
+            yield Problem(sources.pos(src, "next"), "E407", f"第 {s.number} 步“{s.name}”指向了自己：请改成下一步的 id 或 end。")
+        elif target != END and target not in ids:
+            yield Problem(sources.pos(src, "next"), "E204", f"下一步 \"{target}\" 不存在{suggest(target, ids)}可用的步骤：{'、'.join(ids)}，或 end。")
+
+
+def _edges(p: Procedure, ids: dict[str, int]) -> dict[str, list[str]]:
+    """The flow's edges, by step id: every way on that leads to a step or to the end."""
+    edges: dict[str, list[str]] = defaultdict(list)
+    for s in p.steps:
+        if bool(s.next) == bool(s.branches):
+            continue  # both or neither written (E406, E403): no way on
+        for target, _ in _ways_on(s):
+            if target != s.id and (target == END or target in ids):
+                edges[s.id].append(target)
+    return edges
+
+
+def _start_problems(p: Procedure, edges: dict[str, list[str]], reachable: set[str], sources: SourceMap) -> Iterator[Problem]:
     incoming = {t for targets in edges.values() for t in targets}
-    first = p.steps[0]
     for s in p.steps[1:]:
         if s.id not in incoming:
-            yield Problem(s.src.at("id"), "E408", f"第 {s.number} 步“{s.name}”没有任何步骤指向它，成了第二个起点：让前面某一步的 next 或分支指向它，或删除它。")
-    reachable = _walk(first.id, edges)
+            yield Problem(sources.pos(s.src, "id"), "E408", f"第 {s.number} 步“{s.name}”没有任何步骤指向它，成了第二个起点：让前面某一步的 next 或分支指向它，或删除它。")
     for s in p.steps[1:]:
         if s.id in incoming and s.id not in reachable:
-            yield Problem(s.src.at("id"), "E402", f"从第一步出发走不到第 {s.number} 步“{s.name}”：它只被同样无法到达的步骤指向。")
-    if broken:
-        return
+            yield Problem(sources.pos(s.src, "id"), "E402", f"从第一步出发走不到第 {s.number} 步“{s.name}”：它只被同样无法到达的步骤指向。")
+
+
+def _dead_end_problems(p: Procedure, edges: dict[str, list[str]], reachable: set[str], sources: SourceMap) -> Iterator[Problem]:
     reverse: dict[str, list[str]] = defaultdict(list)
     for src, targets in edges.items():
         for t in targets:
@@ -177,7 +236,7 @@ def flow_problems(p: Procedure) -> Iterator[Problem]:
     stuck = [s for s in p.steps if s.id in reachable and s.id not in can_end]
     if stuck:
         names = "、".join(f"第{s.number}步“{s.name}”" for s in stuck)
-        yield Problem(stuck[0].src.at("id"), "E404", f"流程走不到结束：{names} 形成没有出口的循环。请让其中一步通向 end 或循环外的步骤。")
+        yield Problem(sources.pos(stuck[0].src, "id"), "E404", f"流程走不到结束：{names} 形成没有出口的循环。请让其中一步通向 end 或循环外的步骤。")
 
 
 def _walk(start: str, edges: dict[str, list[str]]) -> set[str]:
@@ -192,14 +251,14 @@ def _walk(start: str, edges: dict[str, list[str]]) -> set[str]:
 
 def check_review(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for p in overdue(hb, today):
-        yield Problem(p.src.at("review", "last"), "W501",
+        yield Problem(hb.sources.pos(p.src, "review", "last"), "W501",
                       f"流程“{p.title}”应在 {p.next_review.isoformat()} 前审核，{review(p, today).words}：审核后更新 review.last。")
 
 
 def check_changelog(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for obj in [*hb.procedures.values(), *hb.records.values()]:
         if obj.changelog and obj.changelog[0].version != obj.version:
-            yield Problem(obj.src.at("changelog", 0, "version"), "W503",
+            yield Problem(hb.sources.pos(obj.src, "changelog", 0, "version"), "W503",
                           f"变更记录第一条的版本 {obj.changelog[0].version} 与当前版本 {obj.version} 不一致：最新的变更写在最前面。")
 
 

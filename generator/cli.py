@@ -94,10 +94,11 @@ def cmd_gen(args) -> int:
     checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         return EXIT_PROBLEMS
-    _use_cache(root, args)
     from .gentree import engine_neutral_tree
 
-    files = render_site(checked.handbook, checked.settings, _today(args), charts=not args.no_charts, pdfs=not args.no_pdfs)
+    with _engine(root, args) as engine:
+        files = render_site(checked.handbook, checked.settings, _today(args), engine=engine,
+                            charts=not args.no_charts, pdfs=not args.no_pdfs)
     config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
     tree = engine_neutral_tree(checked, files, config_file)
     with staging(out, "gen") as tmp:
@@ -132,13 +133,22 @@ def _guard(fn):
         raise UsageError(str(exc)) from None
 
 
-def _use_cache(root: Path, args) -> None:
-    from .render import cache
+def _engine(root: Path, args):
+    """The engine (workers and the cache in .cache/handbook/, unless --no-cache) for this command."""
+    from .engine import Engine
+    from .render.cache import Cache
 
     off = getattr(args, "no_cache", False)
     if off:
         os.environ["HANDBOOK_NO_CACHE"] = "1"  # the plugin, run by MkDocs in this process, reads it too
-    cache.configure(None if off else root / ".cache" / "handbook")
+    return Engine(Cache(None if off else root / ".cache" / "handbook"))
+
+
+def _hand_over(config, checked, engine, today: dt.date) -> None:
+    """Give the plugin this command's check, engine and date: one check per build, one set of workers."""
+    plugin = config.plugins.get("handbook")
+    if plugin is not None:
+        plugin.prechecked, plugin.engine, plugin.today = checked, engine, today
 
 
 def _mkdocs_config(root: Path, args, **overrides):
@@ -188,14 +198,14 @@ def cmd_build(args) -> int:
     checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         return EXIT_PROBLEMS
-    _use_cache(root, args)
     try:
-        with staging(final, "site") as tmp:
+        with _engine(root, args) as engine, staging(final, "site") as tmp:
             if args.offline:
                 config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp), use_directory_urls=False)
                 _add_offline_plugin(config)
             else:
                 config = _mkdocs_config(root, args, strict=True, site_dir=str(tmp))
+            _hand_over(config, checked, engine, _today(args))
             build(config)
     except (Abort, MkDocsException) as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
@@ -237,9 +247,13 @@ def cmd_serve(args) -> int:
     checked = _check_or_fail(root, _today(args), args)
     if checked.errors:
         print("预览照常启动：页面顶部会列出这些问题，改好并保存后自动刷新。", file=sys.stderr)
-    _use_cache(root, args)
+    if args.no_cache:
+        os.environ["HANDBOOK_NO_CACHE"] = "1"  # serve's plugin makes and keeps its own engine
     _mkdocs_logging()
     config_file = _config_with_plugin(root, args)
+    from .plugin import HandbookPlugin
+
+    HandbookPlugin.prechecked = checked  # the first build uses this check; each rebuild checks again
     print(f"预览地址：http://{host}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
     try:
         serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")

@@ -6,6 +6,7 @@ import io
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .labels import FREQUENCY_NAMES, STATUS_NAMES
 from .loader import load
 from .model import Handbook, Procedure, RecordType, Role, Step
 from .problems import Problem, sort_problems
+from .yamlsource import SourceMap
 
 
 class DiffError(Exception):
@@ -59,7 +61,8 @@ class Changes:
     def problems(self) -> list[Problem]:
         return sort_problems(self.warnings)
 
-    def add_unbumped(self, old: Procedure | RecordType, new: Procedure | RecordType) -> None:
+    def add_unbumped(self, old: Procedure | RecordType, new: Procedure | RecordType, sources: SourceMap) -> None:
+        """W502 for `new` (of the working tree, whose source map is `sources`)."""
         self.unbumped.append(new)
         if old.version == new.version:
             message = (f"“{new.title}”内容有改动，但版本号仍是 {new.version}：提高 version，"
@@ -67,7 +70,7 @@ class Changes:
         else:
             message = (f"“{new.title}”的版本号已从 {old.version} 改为 {new.version}，但变更记录没有更新："
                        f"在 changelog 最前面补一条 {new.version} 的记录。")
-        self.warnings.append(Problem(new.src.at("version"), "W502", message))
+        self.warnings.append(Problem(sources.pos(new.src, "version"), "W502", message))
 
 
 def _limits(s: Step) -> str:
@@ -83,54 +86,72 @@ def _roles(hb: Handbook, ids: list[str]) -> str:
 
 
 def diff_procedure(old: Procedure, new: Procedure, hb_old: Handbook, hb_new: Handbook) -> list[str]:
-    out = []
+    return [*_header_changes(old, new, hb_old, hb_new), *_steps_changes(old, new, hb_old, hb_new),
+            *_risk_changes(old, new), *_section_changes(old, new)]
+
+
+def _header_changes(old: Procedure, new: Procedure, hb_old: Handbook, hb_new: Handbook) -> Iterator[str]:
     for attr, name in [("title", "名称"), ("code", "编号"), ("category", "类别"), ("version", "版本")]:
         a, b = getattr(old, attr), getattr(new, attr)
         if a != b:
-            out.append(f"{new.title} {name}：{a} → {b}")
+            yield f"{new.title} {name}：{a} → {b}"
     if old.status != new.status:
-        out.append(f"{new.title} 状态：{STATUS_NAMES[old.status]} → {STATUS_NAMES[new.status]}")
+        yield f"{new.title} 状态：{STATUS_NAMES[old.status]} → {STATUS_NAMES[new.status]}"
     if old.owner != new.owner:
-        out.append(f"{new.title} 责任岗位：{hb_old.role_title(old.owner)} → {hb_new.role_title(new.owner)}")
+        yield f"{new.title} 责任岗位：{hb_old.role_title(old.owner)} → {hb_new.role_title(new.owner)}"
     if (old.review_interval, old.last_review) != (new.review_interval, new.last_review):
-        out.append(f"{new.title} 审核：每{old.review_interval}个月、上次 {old.last_review} → 每{new.review_interval}个月、上次 {new.last_review}")
+        yield f"{new.title} 审核：每{old.review_interval}个月、上次 {old.last_review} → 每{new.review_interval}个月、上次 {new.last_review}"
+
+
+def _steps_changes(old: Procedure, new: Procedure, hb_old: Handbook, hb_new: Handbook) -> Iterator[str]:
     old_steps = {s.id: s for s in old.steps}
     new_steps = {s.id: s for s in new.steps}
     for s in new.steps:
         o = old_steps.get(s.id)
         if o is None:
-            out.append(f"{_step_label(new, s)} 新增（{hb_new.role_title(s.role)}）")
-            continue
-        if o.name != s.name:
-            out.append(f"{new.title} 第{s.number}步 名称：{o.name} → {s.name}")
-        if o.role != s.role:
-            out.append(f"{_step_label(new, s)} 岗位：{hb_old.role_title(o.role)} → {hb_new.role_title(s.role)}")
-        if _limits(o) != _limits(s):
-            out.append(f"{_step_label(new, s)} 时限：{_limits(o)} → {_limits(s)}")
-        if o.records != s.records:
-            out.append(f"{_step_label(new, s)} 表单：{_titles(hb_old, o.records)} → {_titles(hb_new, s.records)}")
-        if o.targets() != s.targets() or [b.label for b in o.branches] != [b.label for b in s.branches]:
-            out.append(f"{_step_label(new, s)} 去向：{_flow(old, o)} → {_flow(new, s)}")
-        if o.details != s.details or o.criteria != s.criteria:
-            out.append(f"{_step_label(new, s)} 说明已修改")
-        if o.risks != s.risks:
-            out.append(f"{_step_label(new, s)} 风险控制点：{'、'.join(o.risks) or '无'} → {'、'.join(s.risks) or '无'}")
+            yield f"{_step_label(new, s)} 新增（{hb_new.role_title(s.role)}）"
+        else:
+            yield from _step_changes(old, new, o, s, hb_old, hb_new)
     for s in old.steps:
         if s.id not in new_steps:
-            out.append(f"{_step_label(old, s)} 删除")
+            yield f"{_step_label(old, s)} 删除"
+
+
+def _step_changes(old: Procedure, new: Procedure, o: Step, s: Step, hb_old: Handbook, hb_new: Handbook) -> Iterator[str]:
+    """What changed in one step (`o` of the old procedure, `s` of the new one)."""
+    if o.name != s.name:
+        yield f"{new.title} 第{s.number}步 名称：{o.name} → {s.name}"
+    label = _step_label(new, s)
+    if o.role != s.role:
+        yield f"{label} 岗位：{hb_old.role_title(o.role)} → {hb_new.role_title(s.role)}"
+    if _limits(o) != _limits(s):
+        yield f"{label} 时限：{_limits(o)} → {_limits(s)}"
+    if o.records != s.records:
+        yield f"{label} 表单：{_titles(hb_old, o.records)} → {_titles(hb_new, s.records)}"
+    if o.targets() != s.targets() or [b.label for b in o.branches] != [b.label for b in s.branches]:
+        yield f"{label} 去向：{_flow(old, o)} → {_flow(new, s)}"
+    if o.details != s.details or o.criteria != s.criteria:
+        yield f"{label} 说明已修改"
+    if o.risks != s.risks:
+        yield f"{label} 风险控制点：{'、'.join(o.risks) or '无'} → {'、'.join(s.risks) or '无'}"
+
+
+def _risk_changes(old: Procedure, new: Procedure) -> Iterator[str]:
     old_risks, new_risks = {r.id: r for r in old.risks}, {r.id: r for r in new.risks}
     for rid in new_risks.keys() - old_risks.keys():
-        out.append(f"{new.title} 风险点 {rid} 新增：{new_risks[rid].risk}")
+        yield f"{new.title} 风险点 {rid} 新增：{new_risks[rid].risk}"
     for rid in old_risks.keys() - new_risks.keys():
-        out.append(f"{new.title} 风险点 {rid} 删除：{old_risks[rid].risk}")
+        yield f"{new.title} 风险点 {rid} 删除：{old_risks[rid].risk}"
     for rid in old_risks.keys() & new_risks.keys():
         if to_data(old_risks[rid]) != to_data(new_risks[rid]):
-            out.append(f"{new.title} 风险点 {rid} 已修改")
+            yield f"{new.title} 风险点 {rid} 已修改"
+
+
+def _section_changes(old: Procedure, new: Procedure) -> Iterator[str]:
     for attr, name in [("purpose", "目的"), ("scope", "范围"), ("inputs", "输入"), ("outputs", "输出"), ("monitoring", "流程监控和控制"),
                        ("training", "培训和沟通"), ("policies", "涉及制度"), ("interfaces", "流程接口"), ("exceptions", "异常处理")]:
         if to_data(getattr(old, attr)) != to_data(getattr(new, attr)):
-            out.append(f"{new.title} {name}已修改")
-    return out
+            yield f"{new.title} {name}已修改"
 
 
 def _titles(hb: Handbook, ids: list[str]) -> str:
@@ -202,7 +223,20 @@ def diff_role(old: Role, new: Role, hb_old: Handbook, hb_new: Handbook) -> list[
 
 def compare(old: Handbook, new: Handbook) -> Changes:
     ch = Changes()
-    # procedures: a removed and an added one with the same code (or title) is a rename
+    _procedure_changes(ch, old, new)
+    _record_changes(ch, old, new)
+    _role_changes(ch, old, new)
+    return ch
+
+
+def _split(old: Mapping[str, object], new: Mapping[str, object]) -> tuple[list[str], list[str], list[str]]:
+    """The ids only in `new`, only in `old`, and in both; each list sorted."""
+    return sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys()), sorted(old.keys() & new.keys())
+
+
+def _renames(old: Handbook, new: Handbook) -> tuple[dict[str, Procedure], dict[str, Procedure], dict[str, str]]:
+    """Removed and added procedures, and the renames among them (new id → old id): a removed and an
+    added one with the same code (or title) is a rename."""
     removed = {k: v for k, v in old.procedures.items() if k not in new.procedures}
     added = {k: v for k, v in new.procedures.items() if k not in old.procedures}
     renames = {}
@@ -211,36 +245,46 @@ def compare(old: Handbook, new: Handbook) -> Changes:
         if match:
             renames[nid] = match
             del removed[match]
+    return removed, added, renames
+
+
+def _procedure_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
+    lines = ch.lines["流程"]
+    removed, added, renames = _renames(old, new)
     for nid, oid in renames.items():
-        ch.lines["流程"].append(f"流程改名：{old.procedures[oid].title}（{oid}）→ {new.procedures[nid].title}（{nid}）")
-        ch.lines["流程"] += diff_procedure(old.procedures[oid], new.procedures[nid], old, new)
+        lines.append(f"流程改名：{old.procedures[oid].title}（{oid}）→ {new.procedures[nid].title}（{nid}）")
+        lines += diff_procedure(old.procedures[oid], new.procedures[nid], old, new)
     for nid, p in sorted(added.items(), key=lambda kv: kv[1].code):
         if nid not in renames:
-            ch.lines["流程"].append(f"新增流程：{p.title}（{p.code}，{len(p.steps)} 步）")
+            lines.append(f"新增流程：{p.title}（{p.code}，{len(p.steps)} 步）")
     for p in sorted(removed.values(), key=lambda p: p.code):
-        ch.lines["流程"].append(f"删除流程：{p.title}（{p.code}）")
+        lines.append(f"删除流程：{p.title}（{p.code}）")
     for pid in sorted(old.procedures.keys() & new.procedures.keys(), key=lambda k: new.procedures[k].code):
         o, n = old.procedures[pid], new.procedures[pid]
-        lines = diff_procedure(o, n, old, new)
-        ch.lines["流程"] += lines
+        lines += diff_procedure(o, n, old, new)
         if _content_changed(o, n) and (o.version == n.version or to_data(o.changelog) == to_data(n.changelog)):
-            ch.add_unbumped(o, n)
-    for rid in sorted(new.records.keys() - old.records.keys()):
-        ch.lines["表单"].append(f"新增表单：{new.records[rid].title}（{new.records[rid].code}，保存{new.records[rid].lifecycle.retention_label}）")
-    for rid in sorted(old.records.keys() - new.records.keys()):
-        ch.lines["表单"].append(f"删除表单：{old.records[rid].title}（{old.records[rid].code}）")
-    for rid in sorted(old.records.keys() & new.records.keys()):
+            ch.add_unbumped(o, n, new.sources)
+
+
+def _record_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
+    added, removed, kept = _split(old.records, new.records)
+    lines = ch.lines["表单"]
+    lines += [f"新增表单：{r.title}（{r.code}，保存{r.lifecycle.retention_label}）" for r in (new.records[i] for i in added)]
+    lines += [f"删除表单：{r.title}（{r.code}）" for r in (old.records[i] for i in removed)]
+    for rid in kept:
         o, n = old.records[rid], new.records[rid]
-        ch.lines["表单"] += diff_record(o, n, old, new)
+        lines += diff_record(o, n, old, new)
         if _content_changed(o, n) and o.version == n.version:
-            ch.add_unbumped(o, n)
-    for rid in sorted(new.roles.keys() - old.roles.keys()):
-        ch.lines["岗位"].append(f"新增岗位：{new.roles[rid].title}")
-    for rid in sorted(old.roles.keys() - new.roles.keys()):
-        ch.lines["岗位"].append(f"删除岗位：{old.roles[rid].title}")
-    for rid in sorted(old.roles.keys() & new.roles.keys()):
-        ch.lines["岗位"] += diff_role(old.roles[rid], new.roles[rid], old, new)
-    return ch
+            ch.add_unbumped(o, n, new.sources)
+
+
+def _role_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
+    added, removed, kept = _split(old.roles, new.roles)
+    lines = ch.lines["岗位"]
+    lines += [f"新增岗位：{new.roles[i].title}" for i in added]
+    lines += [f"删除岗位：{old.roles[i].title}" for i in removed]
+    for rid in kept:
+        lines += diff_role(old.roles[rid], new.roles[rid], old, new)
 
 
 def _content_changed(old, new) -> bool:

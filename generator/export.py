@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .model import Handbook
+from .model import Handbook, Src
 
 
 def to_data(obj: Any) -> Any:
@@ -16,7 +16,7 @@ def to_data(obj: Any) -> Any:
                 continue
             name = "from" if f.name == "start" else f.name
             out[name] = to_data(getattr(obj, f.name))
-        if hasattr(obj, "src") and hasattr(obj.src, "doc") and not hasattr(obj, "index") and not hasattr(obj, "label"):
+        if isinstance(getattr(obj, "src", None), Src) and not hasattr(obj, "index") and not hasattr(obj, "label"):
             out["source_file"] = obj.src.path
         return out
     if isinstance(obj, dict):

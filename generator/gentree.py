@@ -65,7 +65,7 @@ def hand_written(checked: Checked, docs_dir: Path) -> dict[str, str | bytes]:
     return out
 
 
-def config_text(checked: Checked, config_file: Path, files: dict[str, str | bytes], docs_dir: Path) -> str:
+def config_text(checked: Checked, config_file: Path, files: dict[str, str | bytes], handwritten: list[str]) -> str:
     user = mkdocs_yml.read(config_file)
     plugins = [p for p in user.get("plugins", ["search", "tags"]) if p != "handbook" and not (isinstance(p, dict) and "handbook" in p)]
     theme = user.get("theme") or {"name": "material", "language": "zh", "font": False}
@@ -78,7 +78,7 @@ def config_text(checked: Checked, config_file: Path, files: dict[str, str | byte
         "extra_css": [*[c for c in user.get("extra_css", []) if c not in CSS], *CSS],
         "extra_javascript": [*[j for j in user.get("extra_javascript", []) if j not in JS], *JS],
         "plugins": plugins,
-        "nav": build_nav(checked.handbook, files, docs_dir, checked.settings.categories),
+        "nav": build_nav(checked.handbook, files, handwritten, checked.settings.categories),
     }
     if user.get("site_url"):
         config["site_url"] = user["site_url"]
@@ -89,7 +89,8 @@ def config_text(checked: Checked, config_file: Path, files: dict[str, str | byte
 def engine_neutral_tree(checked: Checked, rendered: dict[str, str | bytes], config_file: Path) -> dict[str, str | bytes]:
     """`{path: content}` of the whole tree: mkdocs.yml and docs/…"""
     docs_dir = mkdocs_yml.docs_dir_of(config_file)
-    pages = {**hand_written(checked, docs_dir), **inline_charts(rendered)}
+    own = hand_written(checked, docs_dir)
+    pages = {**own, **inline_charts(rendered)}
     tree: dict[str, str | bytes] = {f"docs/{rel}": content for rel, content in pages.items()}
-    tree["mkdocs.yml"] = config_text(checked, config_file, pages, docs_dir)
+    tree["mkdocs.yml"] = config_text(checked, config_file, pages, [rel for rel in own if rel.endswith(".md")])
     return tree

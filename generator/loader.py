@@ -25,7 +25,11 @@ POLICY_DIR = "docs/policies"
 class Loaded:
     handbook: Handbook
     problems: list[Problem] = field(default_factory=list)
-    documents: dict[str, Document] = field(default_factory=dict)  # by relative path
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        """The documents the handbook's objects were read from, by relative path (its source map)."""
+        return self.handbook.sources.documents
 
 
 def find_files(root: Path) -> list[tuple[str, Path]]:
@@ -80,10 +84,14 @@ class FileResult:
 
     def build(self, names: dict[str, str] | None = None):
         """The model object, built in the main process; `{办公室}` and `{单位}` in its text become the
-        names set in handbook.yml."""
+        names set in handbook.yml. It records only where it was written (see `document`)."""
         if self.data is None:
             return None
-        return BUILDERS[self.kind](fill_names(self.data, names) if names else self.data, Document(self.rel, self.text))
+        return BUILDERS[self.kind](fill_names(self.data, names) if names else self.data, self.rel)
+
+    def document(self) -> Document:
+        """The file's document for the source map: its text, parsed again only when a position is needed."""
+        return Document(self.rel, self.text)
 
 
 def fill_names(data: object, names: dict[str, str]) -> object:
@@ -160,9 +168,10 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True, name
         obj = fr.build(names)
         if obj is None:
             continue
+        hb.sources.add(fr.document())
         table = tables[fr.kind]
         if obj.id in table:
-            result.problems.append(Problem(obj.src.at("id"), "E207",
+            result.problems.append(Problem(hb.sources.pos(obj.src, "id"), "E207",
                                            f"id \"{obj.id}\" 与 {table[obj.id].path} 重复：给其中一个改名（文件名与 id 一起改）。"))
             continue
         table[obj.id] = obj
@@ -229,11 +238,8 @@ def _result_from_json(item: dict) -> FileResult:
 
 
 def _load_parallel(root: Path, files: list[tuple[str, Path]], workers: int) -> list[FileResult]:
+    from .parallel import pool
 
-    from .parallel import can_fork, pool
-
-    if not can_fork():
-        return [load_file(root, kind, path) for kind, path in files]
     size = max(50, len(files) // (workers * 4))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     executor = pool(workers)

@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .labels import FREQUENCY_NAMES, RETENTION_NAMES, UNIT_NAMES, URGENCY_NAMES, cn_number
-from .problems import Pos
-from .yamlsource import Document
+from .yamlsource import SourceMap
 
 Text = str | list[str] | None
 
@@ -20,19 +19,25 @@ def as_list(text: Text) -> list[str]:
     return [text] if isinstance(text, str) else list(text)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Src:
-    """Where an object was written: its document and its path inside it."""
+    """Where an object was written: its file (relative to the handbook root, with forward slashes)
+    and its key path inside it. Plain data: the line:col come from the handbook's source map,
+    `hb.sources.pos(obj.src, *keys)`."""
 
-    doc: Document
+    path: str
     base: tuple = ()
 
-    def at(self, *keys: object, key: bool = False) -> Pos:
-        return self.doc.pos(self.base + keys, key=key)
+
+class _OwnFile:
+    """A procedure, record type or role: each is a file of its own, written at `self.src`."""
+
+    src: Src
 
     @property
     def path(self) -> str:
-        return self.doc.path
+        """The file, relative to the handbook root (procedures/gongwen/shouwen.yaml)."""
+        return self.src.path
 
 
 @dataclass
@@ -139,6 +144,8 @@ class Interface:
 
 @dataclass
 class Change:
+    """One entry of a change log (`changelog:` in YAML)."""
+
     version: str
     date: str
     summary: str
@@ -147,12 +154,14 @@ class Change:
 
 @dataclass
 class Source:
+    """Where content comes from: a source document and its section."""
+
     doc: str
     section: str | None = None
 
 
 @dataclass
-class Procedure:
+class Procedure(_OwnFile):
     id: str
     code: str
     title: str
@@ -185,10 +194,6 @@ class Procedure:
     evidence: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     changelog: list[Change] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        return self.src.path
 
     @property
     def next_review(self) -> dt.date:
@@ -237,6 +242,8 @@ class FormField:
 
 @dataclass
 class Column:
+    """A column of a register."""
+
     label: str
     width: float = 1.0
     hint: str | None = None
@@ -244,6 +251,8 @@ class Column:
 
 @dataclass
 class Approval:
+    """An approval box on a form, and the role that signs it."""
+
     label: str
     role: str | None = None
 
@@ -274,7 +283,7 @@ class Lifecycle:
 
 
 @dataclass
-class RecordType:
+class RecordType(_OwnFile):
     id: str
     code: str
     title: str
@@ -296,10 +305,6 @@ class RecordType:
     sources: list[Source] = field(default_factory=list)
     changelog: list[Change] = field(default_factory=list)
 
-    @property
-    def path(self) -> str:
-        return self.src.path
-
 
 @dataclass
 class Task:
@@ -312,7 +317,7 @@ class Task:
 
 
 @dataclass
-class Role:
+class Role(_OwnFile):
     id: str
     title: str
     src: Src
@@ -324,10 +329,6 @@ class Role:
     tasks: list[Task] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     changelog: list[Change] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        return self.src.path
 
     def tasks_by_frequency(self) -> dict[str, list[Task]]:
         out: dict[str, list[Task]] = {f: [] for f in FREQUENCY_NAMES}
@@ -351,6 +352,8 @@ class Handbook:
     policies: dict[str, Policy] = field(default_factory=dict)
     # ids of every file that was read, even the ones whose content was invalid (avoids cascades)
     known_ids: dict[str, set[str]] = field(default_factory=lambda: {"procedure": set(), "record": set(), "role": set()})
+    # the documents the objects were read from, for the line:col of a problem (and the text, for cache keys)
+    sources: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
 
     def role_title(self, role_id: str | None) -> str:
         if not role_id:
@@ -377,11 +380,11 @@ def _changes(items: list | None) -> list[Change]:
     return [Change(str(c["version"]), c["date"], c["summary"], c.get("author")) for c in items or []]
 
 
-def build_procedure(data: dict, doc: Document) -> Procedure:
-    src = Src(doc)
+def build_procedure(data: dict, path: str) -> Procedure:
+    src = Src(path)
     steps = []
     for i, s in enumerate(data.get("steps") or []):
-        ssrc = Src(doc, ("steps", i))
+        ssrc = Src(path, ("steps", i))
         steps.append(Step(
             id=s["id"], name=s["name"], role=s["role"], index=i, src=ssrc,
             details=s.get("details"), records=list(s.get("records") or []),
@@ -389,7 +392,7 @@ def build_procedure(data: dict, doc: Document) -> Procedure:
                                    urgency=t.get("urgency"), condition=t.get("condition"), note=t.get("note"))
                          for t in s.get("time_limits") or []],
             risks=list(s.get("risks") or []), criteria=s.get("criteria"), next=s.get("next"),
-            branches=[Branch(b["label"], b["next"], Src(doc, ("steps", i, "branches", j)))
+            branches=[Branch(b["label"], b["next"], Src(path, ("steps", i, "branches", j)))
                       for j, b in enumerate(s.get("branches") or [])],
         ))
     review = data["review"]
@@ -397,7 +400,7 @@ def build_procedure(data: dict, doc: Document) -> Procedure:
         id=data["id"], code=data["code"], title=data["title"], category=data["category"], version=str(data["version"]),
         status=data["status"], owner=data["owner"], effective=data["effective"],
         review_interval=review["interval_months"], last_review=review["last"], review_note=review.get("note"),
-        src=src, folder=doc.path.rsplit("/", 1)[0], summary=data.get("summary"),
+        src=src, folder=path.rsplit("/", 1)[0], summary=data.get("summary"),
         tags=list(data.get("tags") or []), keywords=list(data.get("keywords") or []),
         purpose=data.get("purpose"), scope=data.get("scope"), steps=steps, decisions=data.get("decisions"),
         inputs=data.get("inputs"), outputs=data.get("outputs"), monitoring=data.get("monitoring"),
@@ -405,19 +408,19 @@ def build_procedure(data: dict, doc: Document) -> Procedure:
         documents=data.get("documents"), training=data.get("training"),
         risks=[Risk(r["id"], r["risk"], r["control"], r.get("level"), r.get("remedy")) for r in data.get("risks") or []],
         policies=list(data.get("policies") or []),
-        interfaces=[Interface(x["procedure"], x["relation"], Src(doc, ("interfaces", i)), x.get("note"))
+        interfaces=[Interface(x["procedure"], x["relation"], Src(path, ("interfaces", i)), x.get("note"))
                     for i, x in enumerate(data.get("interfaces") or [])],
         evidence=list(data.get("evidence") or []),
         sources=_sources(data.get("sources")), changelog=_changes(data.get("changelog")),
     )
 
 
-def build_record(data: dict, doc: Document) -> RecordType:
+def build_record(data: dict, path: str) -> RecordType:
     lc = data["lifecycle"]
     paper = data.get("paper") or {}
     kind = data["kind"]
     return RecordType(
-        id=data["id"], code=data["code"], title=data["title"], kind=kind, version=str(data["version"]), src=Src(doc),
+        id=data["id"], code=data["code"], title=data["title"], kind=kind, version=str(data["version"]), src=Src(path),
         lifecycle=Lifecycle(prepare=lc["prepare"], fill=list(lc["fill"]), retention=lc["retention"],
                             review=list(lc.get("review") or []), keeper=lc.get("keeper"),
                             archive_class=lc.get("archive_class"), destroy=lc.get("destroy"), note=lc.get("note")),
@@ -434,9 +437,9 @@ def build_record(data: dict, doc: Document) -> RecordType:
     )
 
 
-def build_role(data: dict, doc: Document) -> Role:
+def build_role(data: dict, path: str) -> Role:
     return Role(
-        id=data["id"], title=data["title"], src=Src(doc), kind=data.get("kind", "post"),
+        id=data["id"], title=data["title"], src=Src(path), kind=data.get("kind", "post"),
         reports_to=data.get("reports_to"), summary=data.get("summary"), keywords=list(data.get("keywords") or []),
         duties=list(data.get("duties") or []),
         tasks=[Task(t["name"], t["frequency"], t.get("when"), t.get("details"), t.get("procedure"),

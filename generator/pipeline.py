@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from . import timing
 from .checks import run_checks
 from .config import Settings, read_settings
 from .editor_schema import stale_schemas
-from .loader import Loaded, load, scan
+from .loader import Loaded, load
 from .migrate import format_problems
 from .model import Handbook
 from .problems import Pos, Problem, sort_problems
@@ -34,49 +33,22 @@ class Checked:
         return [p for p in self.problems if not p.is_error]
 
 
-_memo: dict[Path, tuple[tuple, dt.date, Checked]] = {}
-
-
-def _fingerprint(root: Path) -> tuple:
-    """Every input file and a hash of its bytes: `check` then `build` in one process loads once."""
-    files, stray = scan(root)
-    paths = [path for _, path in files] + [root / p.pos.path for p in stray]
-    policy_dir = root / "docs" / "policies"
-    if policy_dir.is_dir():
-        paths += sorted(policy_dir.glob("*.md"))
-    paths += [root / "handbook.yml", root / "mkdocs.yml"]
-    items = []
-    for path in paths:
-        try:
-            items.append((str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest()))
-        except OSError:
-            items.append((str(path), b""))
-    return tuple(items)
-
-
 def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -> Checked:
-    """Load and check the handbook at `root`; every problem of the run, sorted by file and line."""
+    """Load and check the handbook at `root`; every problem of the run, sorted by file and line.
+    A build checks once: `handbook build` hands its result to the plugin."""
     root = root.resolve()
     today = today or dt.date.today()
-    key = _fingerprint(root)
-    hit = _memo.get(root)
-    if hit and hit[0] == key and hit[1] == today:
-        return hit[2]
     settings, setting_problems = read_settings(root)
     formats = format_problems(root)
     if any(p.is_error for p in formats):  # files of another format: one clear line, not a wall of schema errors
-        result = Checked(root, Handbook(), settings, formats)
-        _memo[root] = (key, today, result)
-        return result
+        return Checked(root, Handbook(), settings, formats)
     with timing.stage("load"):
         loaded: Loaded = load(root, use_cache=use_cache, names=settings.names)
     with timing.stage("check"):
         extra = stale_schemas(root, loaded.handbook) if not loaded.problems else []
         extra += formats + site_name_problems(root, settings)
         problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra + setting_problems)
-    result = Checked(root, loaded.handbook, settings, problems)
-    _memo[root] = (key, today, result)
-    return result
+    return Checked(root, loaded.handbook, settings, problems)
 
 
 def site_name_problems(root: Path, settings: Settings) -> list[Problem]:

@@ -4,6 +4,7 @@ pages and files as generated files. Rendering itself lives in `generator.render`
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import re
@@ -14,14 +15,15 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import progress, timing
+from .engine import Engine
 from .loader import fill_names
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
-from .render import cache
+from .render.cache import Cache
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.site import render_site
@@ -54,7 +56,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     serving = False
     _had_problems = False
-    _last_good: tuple | None = None  # (checked, generated, nav) of the last build whose check passed, for `serve`
+    _last_good: tuple | None = None  # (checked, generated) of the last build whose check passed, for `serve`
+    _serve_engine: Engine | None = None  # `serve` keeps its workers and in-memory cache between rebuilds
+    # Set by `handbook build` before it runs MkDocs: the check it has just done and the engine to render
+    # with, so a build checks once. Plain `mkdocs build` leaves them unset and the plugin does both.
+    prechecked = None
+    engine: Engine | None = None
+    today: dt.date | None = None
+    _nav = False  # whether on_files builds the nav from the model (not for the problems-only page)
 
     def on_startup(self, *, command, dirty):
         HandbookPlugin.incremental = command == "serve" and dirty
@@ -62,7 +71,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if command == "serve":
             logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
         _quiet_jieba()
-        _memoize_jieba()
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
@@ -71,8 +79,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         _require_theme_and_assets(config)
         _add_extensions(config)
         use_cache = self.config.cache and not os.environ.get("HANDBOOK_NO_CACHE")
-        self.started = cache.build_started()
-        checked = check(self.root, use_cache=use_cache)
+        self.started = Cache.build_started()
+        self.today = self.today or dt.date.today()
+        checked = self.prechecked or check(self.root, self.today, use_cache=use_cache)
+        HandbookPlugin.prechecked = None  # `serve` hands over its first check only; each rebuild checks again
         for p in checked.warnings:
             log.info("%s", p)  # warnings never fail a --strict build; the page shows them
         self.problems: list = []
@@ -83,17 +93,34 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 log.error("%s", p)
             raise PluginError(f"handbook check 发现 {len(checked.errors)} 个错误，未生成网站。请按上面各行的提示修改后重试。")
         self.checked = checked
-        cache.configure(self.root / ".cache" / "handbook" if use_cache else None)
         self._configure_search(config, checked)
-        self.generated = render_site(checked.handbook, checked.settings, charts=self.config.charts, pdfs=self.config.pdfs,
-                                     directory_urls=config.use_directory_urls)
+        engine, own = self._engine(use_cache)
+        try:
+            self.generated = render_site(checked.handbook, checked.settings, self.today, engine=engine,
+                                         charts=self.config.charts, pdfs=self.config.pdfs, directory_urls=config.use_directory_urls)
+            engine.cache.finish_build(self.started, complete=self.config.charts and self.config.pdfs)
+        finally:
+            if own:
+                engine.close()
         _report_rendering(self.generated)
-        cache.finish_build(self.started, complete=self.config.charts and self.config.pdfs)
-        if not config.nav:
-            config.nav = build_nav(checked.handbook, self.generated, Path(config.docs_dir), checked.settings.categories)
+        self._nav = True
         if self.serving:
-            HandbookPlugin._last_good = (checked, self.generated, config.nav)
+            HandbookPlugin._last_good = (checked, self.generated)
         return config
+
+    def _engine(self, use_cache: bool) -> tuple[Engine, bool]:
+        """The engine to render with, and whether this build should close it afterwards."""
+        directory = self.root / ".cache" / "handbook" if use_cache else None
+        if self.engine is not None:
+            return self.engine, False
+        if not self.serving:
+            return Engine(Cache(directory)), True
+        current = HandbookPlugin._serve_engine
+        if current is None or current.cache.directory != directory:
+            if current is not None:
+                current.close()
+            HandbookPlugin._serve_engine = Engine(Cache(directory))
+        return HandbookPlugin._serve_engine, False
 
     def _serve_problems(self, config, checked):
         """A failed check during `serve`: every page carries the problems at its top (no waiting for a
@@ -102,9 +129,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             log.warning("%s", p)
         self.problems = checked.errors
         if HandbookPlugin._last_good is not None:
-            self.checked, self.generated, nav = HandbookPlugin._last_good
-            if not config.nav:
-                config.nav = nav
+            self.checked, self.generated = HandbookPlugin._last_good
+            self._nav = True
         else:
             self.checked = checked
             lines = "\n".join(str(p) for p in checked.errors)
@@ -142,7 +168,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 with contextlib.suppress(OSError):
                     os.utime(f.abs_dest_path, (0, 0))  # the page in the preview's own site folder, never a source
         HandbookPlugin._had_problems = bool(self.problems)
+        if not config.nav and self._nav:
+            generated = set(self.generated)
+            handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in generated]
+            config.nav = build_nav(self.checked.handbook, generated, handwritten, self.checked.settings.categories)
         return files
+
+    def on_pre_build(self, config):
+        _memoize_jieba()
+
+    def on_build_error(self, error):
+        _forget_jieba_memo()
 
     def _inline_charts(self, output: str, page) -> str:
         """Swap the chart image for the inline SVG: clickable steps, lane links, text for screen readers.
@@ -189,12 +225,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             output = _PROBLEMS_AT.sub(lambda m: m.group(0) + _problems_banner(self.problems), output, count=1)
         return self._inline_charts(output, page)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
+        _forget_jieba_memo()
         write_marker(Path(config.site_dir), "site")  # so the next build knows this folder is ours to replace
         reporter = progress.current()
         if reporter is not None and hasattr(self, "pages_started"):
             pages = sum(1 for _ in Path(config.site_dir).rglob("*.html"))
             reporter.phase("网页和检索索引", time.perf_counter() - self.pages_started, f"{pages} 页")
+
+    def on_shutdown(self):
+        if HandbookPlugin._serve_engine is not None:
+            HandbookPlugin._serve_engine.close()
+            HandbookPlugin._serve_engine = None
 
     def on_serve(self, server, config, builder):
         for folder in ("procedures", "records", "roles"):
@@ -298,17 +341,17 @@ def _materialize(config, out_dir: Path, path: str, content: str | bytes) -> File
     return File(path, str(out_dir), config.site_dir, config.use_directory_urls)
 
 
-_jieba_memo: dict = {}
+_jieba_memo: dict = {}  # kept between `serve` rebuilds; jieba itself is patched only while we build
 
 
 def _memoize_jieba() -> None:
     """Material segments every page's text with jieba on every build; unchanged text segments the
-    same way, so `serve` remembers the answers."""
+    same way, so `serve` remembers the answers. `jieba.cut` is replaced for the build only."""
     try:
         import jieba
     except ImportError:
         return
-    if getattr(jieba.cut, "_handbook_memo", False):
+    if getattr(jieba.cut, "_handbook_original", None) is not None:
         return
     original = jieba.cut
 
@@ -322,5 +365,16 @@ def _memoize_jieba() -> None:
             hit = _jieba_memo[sentence] = tuple(original(sentence))
         return iter(hit)
 
-    cut._handbook_memo = True
+    cut._handbook_original = original
     jieba.cut = cut
+
+
+def _forget_jieba_memo() -> None:
+    """Give jieba its own `cut` back."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    original = getattr(jieba.cut, "_handbook_original", None)
+    if original is not None:
+        jieba.cut = original

@@ -9,7 +9,8 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # imported lazily: only invalid documents need the detailed v
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
 
-from .problems import Problem
+from .problems import Pos, Problem
 from .yamlsource import NULLS, Document, convert
 
 KINDS = ("procedure", "record", "role")
@@ -318,63 +319,105 @@ def _hidden(doc: Document, path: tuple, text: str, key: bool) -> Problem:
                    "请删除它，或改成普通文字。")
 
 
+@dataclass
+class _Error:
+    """One validation error and what every message about it needs."""
+
+    error: ValidationError
+    doc: Document
+    path: tuple
+    value: object
+    schema: dict
+    where: str
+
+    def pos(self, *keys: object, key: bool = False) -> Pos:
+        return self.doc.pos(self.path + keys, key=key)
+
+
 def _map_error(error: ValidationError, doc: Document) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    value = error.instance
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    v = error.validator
-    where = where_text(path)
-    if v == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
-        for key in value:
-            if key not in allowed:
-                yield Problem(doc.pos(path + (key,), key=True), "E301",
-                              f"{where} 中有未知的键 \"{key}\"{suggest(key, allowed)}允许的键：{'、'.join(allowed)}。")
-    elif v == "required":
-        props = schema.get("properties", {})
-        for key in error.validator_value:
-            if isinstance(value, dict) and key not in value:
-                sub = props.get(key, {})
-                hint = _hint(_resolve(sub, load_schema("common"))[0] if "$ref" in sub and not sub.get("description") else sub)
-                yield Problem(doc.pos(path), "E302", f"{where} 缺少必填项 \"{key}\"" + (f"（{hint}）" if hint else "") + "：请补上。")
-    elif v == "type" and "boolean" in error.validator_value and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
-        yield Problem(doc.pos(path), "E111", f"“{value}”不是是非值：YAML 1.1 会把它当作是非值，本手册不会。请写 true 或 false。")
-    elif v == "type" and isinstance(value, str) and _FLOAT.fullmatch(value) and too_big(value):
-        yield Problem(doc.pos(path), "E307", f"{where} 的值 {_show(value)} 超出范围：数值太大。{_end(_hint(schema))}")
-    elif v == "type":
-        want = error.validator_value
+    e = _Error(error, doc, path, error.instance, error.schema if isinstance(error.schema, dict) else {}, where_text(path))
+    mapper = _MAPPERS.get(error.validator)
+    if mapper is None:
+        yield Problem(e.pos(), "E303", f"{e.where}：{error.message}")
+    else:
+        yield from mapper(e)
+
+
+def _unknown_keys(e: _Error) -> Iterator[Problem]:
+    allowed = list(e.schema.get("properties", {}))
+    for key in e.value:
+        if key not in allowed:
+            yield Problem(e.pos(key, key=True), "E301",
+                          f"{e.where} 中有未知的键 \"{key}\"{suggest(key, allowed)}允许的键：{'、'.join(allowed)}。")
+
+
+def _missing_keys(e: _Error) -> Iterator[Problem]:
+    props = e.schema.get("properties", {})
+    for key in e.error.validator_value:
+        if isinstance(e.value, dict) and key not in e.value:
+            sub = props.get(key, {})
+            hint = _hint(_resolve(sub, load_schema("common"))[0] if "$ref" in sub and not sub.get("description") else sub)
+            yield Problem(e.pos(), "E302", f"{e.where} 缺少必填项 \"{key}\"" + (f"（{hint}）" if hint else "") + "：请补上。")
+
+
+def _wrong_type(e: _Error) -> Iterator[Problem]:
+    value, want = e.value, e.error.validator_value
+    if "boolean" in want and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        yield Problem(e.pos(), "E111", f"“{value}”不是是非值：YAML 1.1 会把它当作是非值，本手册不会。请写 true 或 false。")
+    elif isinstance(value, str) and _FLOAT.fullmatch(value) and too_big(value):
+        yield Problem(e.pos(), "E307", f"{e.where} 的值 {_show(value)} 超出范围：数值太大。{_end(_hint(e.schema))}")
+    else:
         want = [want] if isinstance(want, str) else want
         names = "或".join(TYPE_NAMES.get(w, w) for w in want)
-        yield Problem(doc.pos(path), "E303", f"{where} 应为{names}，实际是{_got(value)}。{_end(_hint(schema))}")
-    elif v == "enum":
-        choices = [str(c) for c in error.validator_value]
-        yield Problem(doc.pos(path), "E304",
-                      f"{where} 的值 {_show(value)} 不在可选范围内{suggest(str(value), choices)}可选值：{'、'.join(choices)}"
-                      + (f"（{_hint(schema)}）。" if _hint(schema) else "。"))
-    elif v in ("pattern", "format") and schema.get("format") == "date" and isinstance(value, str) and _DATE_SHAPE.fullmatch(value):
-        if v == "format" and "pattern" in schema and not re.search(schema["pattern"], value):
-            return  # reported once, by the pattern error
-        why, near = date_problem(value)
-        yield Problem(doc.pos(path), "E305", f"{where} 的日期 \"{value}\" 不存在（{why}）：应为 YYYY-MM-DD 格式的真实日期"
-                      + (f"，如 {near}。" if near else "。"))
-    elif v == "format" and "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        yield Problem(e.pos(), "E303", f"{e.where} 应为{names}，实际是{_got(value)}。{_end(_hint(e.schema))}")
+
+
+def _not_in_enum(e: _Error) -> Iterator[Problem]:
+    choices = [str(c) for c in e.error.validator_value]
+    yield Problem(e.pos(), "E304",
+                  f"{e.where} 的值 {_show(e.value)} 不在可选范围内{suggest(str(e.value), choices)}可选值：{'、'.join(choices)}"
+                  + (f"（{_hint(e.schema)}）。" if _hint(e.schema) else "。"))
+
+
+def _bad_format(e: _Error) -> Iterator[Problem]:
+    value, schema = e.value, e.schema
+    if e.error.validator == "format" and "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
         return  # the pattern error says the same
-    elif v in ("pattern", "format"):
-        yield Problem(doc.pos(path), "E305", f"{where} 的值 {_show(value)} 格式不对：{_hint(schema) or error.validator_value}。")
-    elif v in ("minItems", "maxItems", "minLength", "maxLength"):
-        limit = error.validator_value
-        what = {"minItems": f"至少要有 {limit} 条", "maxItems": f"最多 {limit} 条",
-                "minLength": "不能为空" if limit == 1 else f"至少 {limit} 个字",
-                "maxLength": f"最多 {limit} 个字（现有 {len(value) if isinstance(value, str) else '?'} 个）"}[v]
-        yield Problem(doc.pos(path), "E306", f"{where} {what}。{_end(_hint(schema))}")
-    elif v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
-        number = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"  # a 300-digit integer stays readable
-        yield Problem(doc.pos(path), "E307", f"{where} 的值 {number} 超出范围：应 {sign} {error.validator_value}。")
-    elif v in ("oneOf", "anyOf"):
-        yield from _map_alternatives(error, doc, where)
+    if schema.get("format") == "date" and isinstance(value, str) and _DATE_SHAPE.fullmatch(value):
+        why, near = date_problem(value)
+        yield Problem(e.pos(), "E305", f"{e.where} 的日期 \"{value}\" 不存在（{why}）：应为 YYYY-MM-DD 格式的真实日期"
+                      + (f"，如 {near}。" if near else "。"))
     else:
-        yield Problem(doc.pos(path), "E303", f"{where}：{error.message}")
+        yield Problem(e.pos(), "E305", f"{e.where} 的值 {_show(value)} 格式不对：{_hint(schema) or e.error.validator_value}。")
+
+
+def _bad_length(e: _Error) -> Iterator[Problem]:
+    limit, value = e.error.validator_value, e.value
+    what = {"minItems": f"至少要有 {limit} 条", "maxItems": f"最多 {limit} 条",
+            "minLength": "不能为空" if limit == 1 else f"至少 {limit} 个字",
+            "maxLength": f"最多 {limit} 个字（现有 {len(value) if isinstance(value, str) else '?'} 个）"}[e.error.validator]
+    yield Problem(e.pos(), "E306", f"{e.where} {what}。{_end(_hint(e.schema))}")
+
+
+def _out_of_range(e: _Error) -> Iterator[Problem]:
+    sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[e.error.validator]
+    number = str(e.value) if len(str(e.value)) <= 40 else f"{str(e.value)[:40]}…"  # a 300-digit integer stays readable
+    yield Problem(e.pos(), "E307", f"{e.where} 的值 {number} 超出范围：应 {sign} {e.error.validator_value}。")
+
+
+def _one_of(e: _Error) -> Iterator[Problem]:
+    return _map_alternatives(e.error, e.doc, e.where)
+
+
+# how each kind of validation error (by its JSON Schema keyword) is told; any other says jsonschema's words
+_MAPPERS: dict[str, Callable[[_Error], Iterator[Problem]]] = {
+    "additionalProperties": _unknown_keys, "required": _missing_keys, "type": _wrong_type, "enum": _not_in_enum,
+    "pattern": _bad_format, "format": _bad_format,
+    **dict.fromkeys(("minItems", "maxItems", "minLength", "maxLength"), _bad_length),
+    **dict.fromkeys(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"), _out_of_range),
+    "oneOf": _one_of, "anyOf": _one_of,
+}
 
 
 def _map_alternatives(error: ValidationError, doc: Document, where: str) -> Iterator[Problem]:

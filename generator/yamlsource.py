@@ -8,6 +8,7 @@ merge keys are refused, which also defuses "billion laughs" documents.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -63,6 +64,44 @@ class Document:
         if target is None:
             return Pos(self.path, 1, 1)
         return Pos(self.path, target.start_mark.line + 1, target.start_mark.column + 1)
+
+
+class Located(Protocol):
+    """Where a model object was written (model.Src): its file and the key path inside it."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def base(self) -> tuple: ...
+
+
+class SourceMap:
+    """The documents a handbook was loaded from, by path: model objects keep only a plain `Src`
+    (file and key path), and their positions are looked up here. A document parses its text again
+    only when a problem first needs a position in it."""
+
+    def __init__(self, documents: Iterable[Document] = ()):
+        self.documents: dict[str, Document] = {}
+        for doc in documents:
+            self.add(doc)
+
+    def add(self, doc: Document) -> None:
+        self.documents[doc.path] = doc
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.documents
+
+    def pos(self, src: Located, *keys: object, key: bool = False) -> Pos:
+        """Position of the value at `keys` below `src` (or of its key), falling back to the nearest
+        parent; line 1 of the file when its document is not in the map."""
+        doc = self.documents.get(src.path)
+        if doc is None:
+            return Pos(src.path, 1, 1)
+        return doc.pos(src.base + keys, key=key)
+
+    def text(self, path: str) -> str:
+        """The file's text as it was read (KeyError for a file that is not in the map)."""
+        return self.documents[path].text
 
 
 class Typer(Protocol):

@@ -94,47 +94,50 @@ def test_no_cache_writes_no_cache(book):
     assert not (book.root / ".cache").exists()
 
 
-def test_unused_entries_are_pruned_after_complete_builds_only(tmp_path, monkeypatch):
-    from office_handbook.render import cache
+def test_unused_entries_are_pruned_after_complete_builds_only(tmp_path):
+    from office_handbook.render.cache import Cache, key
 
-    monkeypatch.setattr(cache, "_memory", {})
-    cache.configure(tmp_path / "c")
-    try:
-        keep, drop = cache.key("keep"), cache.key("drop")
-        cache.put("chart", keep, b"k")
-        cache.put("chart", drop, b"d")
-        old = time.time() - 40 * 86400
-        for k in (keep, drop):
-            os.utime(tmp_path / "c" / "chart" / k[:2] / k, (old, old))
-        foreign = tmp_path / "c" / "chart" / "notes.txt"
-        foreign.write_text("not ours", encoding="utf-8")
-        started = cache.build_started()
-        cache._memory.clear()
-        assert cache.get("chart", keep) == b"k"  # used by this build
-        assert cache.finish_build(started, complete=False) == 0  # a partial build (no PDFs) prunes nothing
-        assert cache.finish_build(started, complete=True) == 1
-        assert cache.get("chart", drop) is None
-        assert cache.get("chart", keep) == b"k"
-        assert foreign.exists()  # only our own entries are ever removed
-        assert (tmp_path / "c" / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    finally:
-        cache.configure(None)
+    cache = Cache(tmp_path / "c")
+    keep, drop = key("keep"), key("drop")
+    cache.put("chart", keep, b"k")
+    cache.put("chart", drop, b"d")
+    old = time.time() - 40 * 86400
+    for k in (keep, drop):
+        os.utime(tmp_path / "c" / "chart" / k[:2] / k, (old, old))
+    foreign = tmp_path / "c" / "chart" / "notes.txt"
+    foreign.write_text("not ours", encoding="utf-8")
+    started = cache.build_started()
+    cache.clear_memory()
+    assert cache.get("chart", keep) == b"k"  # used by this build
+    assert cache.finish_build(started, complete=False) == 0  # a partial build (no PDFs) prunes nothing
+    assert cache.finish_build(started, complete=True) == 1
+    assert cache.get("chart", drop) is None
+    assert cache.get("chart", keep) == b"k"
+    assert foreign.exists()  # only our own entries are ever removed
+    assert (tmp_path / "c" / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
 
 
-def test_entries_unused_for_many_builds_are_pruned(tmp_path, monkeypatch):
-    from office_handbook.render import cache
+def test_entries_unused_for_many_builds_are_pruned(tmp_path):
+    from office_handbook.render.cache import KEEP_BUILDS, Cache, key
 
-    monkeypatch.setattr(cache, "_memory", {})
-    cache.configure(tmp_path / "c")
-    try:
-        stale = cache.key("stale")
-        cache.put("pdf", stale, b"s")
-        t = os.stat(tmp_path / "c" / "pdf" / stale[:2] / stale).st_mtime
-        for i in range(cache.KEEP_BUILDS - 1):
-            assert cache.finish_build(t + 10 + i, complete=True) == 0
-        assert cache.finish_build(t + 100, complete=True) == 1
-    finally:
-        cache.configure(None)
+    cache = Cache(tmp_path / "c")
+    stale = key("stale")
+    cache.put("pdf", stale, b"s")
+    t = os.stat(tmp_path / "c" / "pdf" / stale[:2] / stale).st_mtime
+    for i in range(KEEP_BUILDS - 1):
+        assert cache.finish_build(t + 10 + i, complete=True) == 0
+    assert cache.finish_build(t + 100, complete=True) == 1
+
+
+def test_two_caches_do_not_share_entries(tmp_path):
+    """The cache is an object handed to the renderers, not a module global: a second build's cache
+    (another handbook, or --no-cache) never sees the first one's entries."""
+    from office_handbook.render.cache import Cache, key
+
+    first, second = Cache(tmp_path / "a"), Cache(None)
+    first.put("chart", key("x"), b"1")
+    assert second.get("chart", key("x")) is None
+    assert Cache(tmp_path / "a").get("chart", key("x")) == b"1"  # the same folder: found on disk
 
 
 @pytest.mark.parametrize("command", ["check", "build", "serve", "gen"])

@@ -23,13 +23,16 @@ from form_samples import (
     SAMPLES,
 )
 from office_handbook.config import Settings
+from office_handbook.engine import Engine
 from office_handbook.model import RecordType
 from office_handbook.pipeline import check
+from office_handbook.render.cache import Cache
 from office_handbook.render.context import Context
+from office_handbook.render.escape import html as escape_html
 from office_handbook.render.form_layout import record_paper
-from office_handbook.render.forms import form_html, render_forms
+from office_handbook.render.forms import form_html, pdf_jobs, render_forms
 from office_handbook.render.site import render_site
-from office_handbook.render.typst_forms import compile_pdf, record_pdf
+from office_handbook.render.typst_forms import record_pdf
 
 REPO = Path(__file__).parent.parent
 ORG = "××公司"
@@ -123,7 +126,10 @@ def context(checked) -> Context:
 
 def test_form_register_certificate_and_checklists(book):
     checked = sample_book(book, SAMPLES)
-    forms, files, checklists = render_forms(context(checked))
+    ctx = context(checked)
+    forms, checklists = render_forms(ctx)
+    jobs = pdf_jobs(ctx)
+    files = dict(zip(jobs, Engine(Cache(None), workers=1).run(list(jobs.values()))))
     hb = checked.handbook
     assert set(forms) == set(hb.records)
     assert {f"records/{i}.pdf" for i in hb.records} <= set(files)
@@ -207,7 +213,7 @@ def test_hostile_text_prints_as_written_and_is_escaped_in_html(book):
     out = form_html(hb, ORG, form) + form_html(hb, ORG, reg)
     assert "<script" not in out and "<b>" not in out and "<i>" not in out
     for s in [HOSTILE_TITLE, HOSTILE_LABEL, HOSTILE_OPTION, HOSTILE_COLUMN, "<script>x</script>"]:
-        assert html.escape(s) in out
+        assert str(escape_html(s)) in out
 
 
 def test_crowded_form_still_fits_one_a5_page(book):
@@ -224,14 +230,24 @@ def test_crowded_form_still_fits_one_a5_page(book):
     assert_record_pdf(record_pdf(checked.handbook, ORG, r), r)
 
 
-def test_compiled_pdfs_are_cached_by_source():
-    source = '#set page(paper: "a5")\n#text(font: "Noto Serif SC", "缓存")'
-    first = compile_pdf(source)
+def test_site_pdfs_are_cached_by_their_data(book, tmp_path):
+    """A record's PDF is compiled once; a second build with the same cache folder reads it back, and a
+    changed record is compiled again."""
+    from office_handbook.engine import Engine
+    from office_handbook.render.cache import Cache
+    from office_handbook.render.typst_forms import record_job
+
+    checked = sample_book(book, {})
+    r = next(iter(checked.handbook.records.values()))
+    first = Engine(Cache(tmp_path / "c"), workers=1)
+    job = record_job(checked.handbook, ORG, r)
+    pdf = first.run([job])[0]
+    again = Engine(Cache(tmp_path / "c"), workers=1)
     start = time.perf_counter()
-    again = compile_pdf(source)
-    assert again is first
-    assert time.perf_counter() - start < 0.01
-    assert compile_pdf(source + " ") is not first
+    assert again.run([job]) == [pdf]
+    assert time.perf_counter() - start < 0.05  # read from disk, not compiled (a compile takes 20–60 ms)
+    changed = record_job(checked.handbook, ORG + "分公司", r)
+    assert changed.key != job.key and again.run([changed])[0] != pdf
 
 
 @pytest.mark.slow

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from ..labels import FREQUENCY_NAMES
 from ..model import Role, Task
+from . import cache
 from .form_layout import HEAD_MM, META_PT, SAFETY_MM, Paper
-from .typst_forms import compile_pdf, document, lit, sheet_data
+from .typst_forms import SheetJob, sheet_data, sheet_job
 
 # the columns of each frequency, and the line that says which period a sheet covers
 PERIODS: dict[str, list[str]] = {
@@ -67,7 +68,8 @@ def checklists_of(role: Role) -> list[Checklist]:
     return [Checklist(role, freq, tasks) for freq, tasks in role.tasks_by_frequency().items()]
 
 
-def checklist_source(c: Checklist, org: str, office: str) -> str:
+def checklist_inputs(c: Checklist, org: str, office: str) -> str:
+    """The JSON text templates/sheets.typ typesets the checklist from."""
     p = c.paper
     wide = len(c.periods) > 6
     data = sheet_data(p, org, c.title) | {
@@ -78,8 +80,17 @@ def checklist_source(c: Checklist, org: str, office: str) -> str:
         "note_w": 1.5, "legend": LEGEND,
     }
     footer = f"依据：{c.role.title}岗位定期任务（{FREQUENCY_NAMES[c.frequency]}）· {office}"
-    return document(p, c.title, footer, f"#checklist-sheet({lit(data)})")
+    return sheet_job(p, c.title, footer, "checklist", data)
+
+
+checklist_source = checklist_inputs  # the old name
+
+
+def checklist_job(c: Checklist, org: str, office: str) -> SheetJob:
+    data = checklist_inputs(c, org, office)
+    return SheetJob(cache.key("sheet", data), data, c.role.path)
 
 
 def checklist_pdf(c: Checklist, org: str, office: str) -> bytes:
-    return compile_pdf(checklist_source(c, org, office))
+    """One checklist's PDF, made here (for tests and tools; the site's PDFs go through the engine)."""
+    return checklist_job(c, org, office).run()

@@ -1,88 +1,73 @@
 """手册汇编: the whole handbook as one PDF for the office's binder — a cover, a table of contents,
 every procedure with its chart and steps, then every blank form. Typeset with Typst, which reads
-the charts (SVG) and the forms (PDF) as images; all YAML text goes in as string literals."""
+the charts (SVG) and the forms (PDF) as images from a temporary folder. The layout is the static
+templates/binder.typ; all text (cover, titles, tables) reaches it as JSON data in `sys.inputs`."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ..analysis import way_on
 from ..labels import STATUS_NAMES
 from ..model import as_list
 from . import cache
 from .context import Context
-from .typst_forms import SERIF, font_dir, lit
+from .typst_forms import SERIF, font_dir, job_json, template
 
 SANS = "Noto Sans SC"
 FILE = "handbook.pdf"
+BINDER = "binder.typ"
 
 
 def _text(value) -> str:
     return "；".join(as_list(value))
 
 
-def source(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str:
+def binder_data(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> dict:
+    """What templates/binder.typ shows: plain dicts, lists and strings."""
     hb, s = ctx.hb, ctx.settings
-    out = [
-        '#set page(paper: "a4", margin: (x: 18mm, y: 20mm), numbering: "1", number-align: center)',
-        f'#set text(font: ("{SERIF}", "{SANS}"), size: 10pt, lang: "zh", region: "cn")',
-        "#set par(leading: 0.7em, justify: true)",
-        f'#show heading: set text(font: "{SANS}")',
-        "#show heading.where(level: 1): set text(size: 18pt)",
-        f"#set document(title: {lit(s.organisation + s.site_title)})",
-        # cover
-        "#page(numbering: none)[#v(30%)#align(center)[",
-        f'#text(font: "{SANS}", size: 14pt, {lit(s.organisation)})#v(1em)',
-        f'#text(font: "{SANS}", size: 30pt, {lit(s.site_title)})#v(1.5em)',
-        f"#text(size: 12pt, {lit(f'{len(hb.procedures)} 个流程 · {len(hb.records)} 种表单 · {len(hb.roles)} 个岗位')})#v(0.6em)",
-        f"#text(size: 11pt, {lit(f'{s.office} 编 · {ctx.today.isoformat()}')})]]",
-        '#outline(title: "目录", depth: 2)',
-    ]
+    procedures = []
     for category, procs in hb.categories(s.categories).items():
-        for i, p in enumerate(procs):
-            out.append("#pagebreak(weak: true)")  # every procedure starts a page, its category on the first
-            if i == 0:
-                out.append(f"#heading(level: 1, {lit(category)})")
-            out.append(f"#heading(level: 2, {lit(p.title)})")
+        for i, p in enumerate(procs):  # every procedure starts a page, its category on the first
             meta = (f"编号 {p.code} · 版本 {p.version} · {STATUS_NAMES[p.status]} · 责任岗位 {hb.role_title(p.owner)} · "
                     f"生效 {p.effective} · 下次审核 {p.next_review.isoformat()}")
-            out.append(f"#text(size: 8.5pt, fill: luma(80), {lit(meta)})")
-            out.append(f"#par[#strong[目的：]#{lit(_text(p.purpose))}]")
-            out.append(f"#par[#strong[范围：]#{lit(_text(p.scope))}]")
-            if p.id in charts:
-                out.append(f'#align(center, image("charts/{p.id}.svg", width: 100%, height: 16cm, fit: "contain"))')
-            cells = []
+            steps = []
             for st in p.steps:
                 details = _text(st.details)
                 if st.branches:
                     details += ("；" if details else "") + "；".join(f"{b.label}→{way_on(p, b.next)}" for b in st.branches)
-                cells += [lit(str(st.number)), lit(st.name), lit(hb.role_title(st.role)), lit(details),
-                          lit("、".join(t.short for t in st.time_limits) or "—"),
-                          lit("、".join(hb.records[r].title for r in st.records if r in hb.records) or "—")]
-            out.append("#table(columns: (auto, 5em, 5em, 1fr, auto, 6em), inset: 4pt, stroke: 0.4pt + luma(120),"
-                       " table.header(..(\"序号\", \"步骤\", \"岗位\", \"说明\", \"时限\", \"表单\").map(h => strong(h))),"
-                       f" ..({', '.join(cells)},).map(c => text(size: 8.5pt, c)))")
+                steps.append([str(st.number), st.name, hb.role_title(st.role), details,
+                              "、".join(t.short for t in st.time_limits) or "—",
+                              "、".join(hb.records[r].title for r in st.records if r in hb.records) or "—"])
+            procedures.append({"category": category if i == 0 else None, "title": p.title, "meta": meta,
+                               "purpose": _text(p.purpose), "scope": _text(p.scope),
+                               "chart": f"charts/{p.id}.svg" if p.id in charts else None, "steps": steps})
+    binder_forms = None
     if forms:
         records = [r for r in ctx.records() if r.id in forms]
-        out.append('#pagebreak(weak: true)#heading(level: 1, "空白表单")')
-        rows = ", ".join(f"{lit(r.code)}, {lit(r.title)}, {lit(r.lifecycle.retention_label)}" for r in records)
-        out.append('#table(columns: (auto, 1fr, auto), inset: 4pt, stroke: 0.4pt + luma(120), '
-                   f'table.header(strong("编号"), strong("表单"), strong("保存期限")), {rows})')
-        for r in records:
-            flipped = "true" if r.orientation == "landscape" else "false"
-            out.append(f'#page(flipped: {flipped}, margin: 8mm, numbering: none)'
-                       f'[#image("forms/{r.id}.pdf", width: 100%, height: 100%, fit: "contain")]')
-    return "\n".join(out) + "\n"
+        binder_forms = {"rows": [[r.code, r.title, r.lifecycle.retention_label] for r in records],
+                        "pages": [{"file": f"forms/{r.id}.pdf", "flipped": r.orientation == "landscape"} for r in records]}
+    return {
+        "page": {"paper": "a4", "margin_x": 18, "margin_y": 20, "body_pt": 10, "serif": SERIF, "sans": SANS,
+                 "title": s.organisation + s.site_title},
+        "cover": {"org": s.organisation, "title": s.site_title,
+                  "counts": f"{len(hb.procedures)} 个流程 · {len(hb.records)} 种表单 · {len(hb.roles)} 个岗位",
+                  "edition": f"{s.office} 编 · {ctx.today.isoformat()}"},
+        "procedures": procedures,
+        "forms": binder_forms,
+    }
 
 
-def render_compendium(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:
-    """The binder PDF; cached by its source and every chart and form it includes."""
-    text = source(ctx, charts, forms)
-    k = cache.key(text, *(charts[i] for i in sorted(charts)), *(forms[i] for i in sorted(forms)))
-    hit = cache.get("compendium", k)
-    if hit is not None:
-        return hit
+def binder_inputs(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str:
+    """The JSON text templates/binder.typ reads."""
+    return job_json(binder_data(ctx, charts, forms))
+
+
+def compile_binder(data_json: str, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:
+    """templates/binder.typ with `data_json`, in a temporary folder holding the charts and forms it shows."""
     import typst
 
     with tempfile.TemporaryDirectory(prefix="handbook-binder-") as tmp:
@@ -93,8 +78,31 @@ def render_compendium(ctx: Context, charts: dict[str, str], forms: dict[str, byt
             (root / "charts" / f"{pid}.svg").write_text(svg, encoding="utf-8")
         for rid, pdf in forms.items():
             (root / "forms" / f"{rid}.pdf").write_bytes(pdf)
-        (root / "main.typ").write_text(text, encoding="utf-8")
-        pdf = bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
-                                  format="pdf"))
-    cache.put("compendium", k, pdf)
-    return pdf
+        (root / "main.typ").write_bytes(template(BINDER))  # the images are found next to it
+        return bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
+                                   format="pdf", sys_inputs={"data": data_json}))
+
+
+@dataclass(frozen=True)
+class BinderJob:
+    key: str
+    data_json: str
+    charts: dict[str, str]
+    forms: dict[str, bytes]
+    kind: ClassVar[str] = "compendium"
+    cost: ClassVar[float] = 1.0
+
+    def run(self) -> bytes:
+        return compile_binder(self.data_json, self.charts, self.forms)
+
+
+def binder_job(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> BinderJob:
+    """The binder, keyed by its template and data and every chart and form it includes."""
+    data = binder_inputs(ctx, charts, forms)
+    k = cache.key(BINDER, data, *(charts[i] for i in sorted(charts)), *(forms[i] for i in sorted(forms)))
+    return BinderJob(k, data, charts, forms)
+
+
+def render_compendium(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:
+    """The binder PDF, made here (for tests and tools; the site's binder goes through the engine)."""
+    return binder_job(ctx, charts, forms).run()

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..config import Settings
 from ..model import Handbook, Procedure, RecordType, Role, Step
+from .cache import Cache
 
 INDEX_PAGES = {
     "raci": ("indexes/raci.md", "RACI 职责矩阵"),
@@ -55,6 +56,7 @@ class Context:
     settings: Settings
     today: dt.date
     directory_urls: bool = True  # how MkDocs turns page.md into a URL (use_directory_urls)
+    cache: Cache = field(default_factory=Cache)  # the build's cache (the exports keep workbooks in it)
     # derived once
     steps_by_role: dict[str, list[tuple[Procedure, Step]]] = field(default_factory=lambda: defaultdict(list))
     record_uses: dict[str, list[tuple[Procedure, Step | None]]] = field(default_factory=lambda: defaultdict(list))
@@ -118,35 +120,31 @@ class Context:
             rel = rel.rstrip("/") + "/"
         return "./" if rel == "./" or rel == "." else rel
 
+    # Markdown links from one page to another (labels escaped with escape.markdown); pages.Linker makes
+    # the same links as data, which is what the renderers use.
     def role_link(self, from_page: str, role_id: str | None) -> str:
-        from .text import esc
+        from .pages import Linker
+        from .templating import md_ref
 
-        if not role_id:
-            return ""
-        if role_id not in self.hb.roles:
-            return esc(role_id)
-        return f"[{esc(self.hb.role_title(role_id))}]({self.rel(from_page, role_page(role_id))})"
+        return md_ref(Linker(self, from_page).role(role_id))
 
     def record_link(self, from_page: str, record_id: str, with_code: bool = False) -> str:
-        from .text import esc
+        from .pages import Linker
+        from .templating import md_ref
 
-        r = self.hb.records.get(record_id)
-        if not r:
-            return esc(record_id)
-        label = f"{esc(r.title)}（{esc(r.code)}）" if with_code else f"《{esc(r.title)}》"
-        return f"[{label}]({self.rel(from_page, record_page(r))})"
+        return md_ref(Linker(self, from_page).record(record_id, with_code))
 
     def procedure_link(self, from_page: str, proc_id: str) -> str:
-        from .text import esc
+        from .pages import Linker
+        from .templating import md_ref
 
-        p = self.hb.procedures.get(proc_id)
-        if not p:
-            return esc(proc_id)
-        return f"[{esc(p.title)}]({self.rel(from_page, procedure_page(p))})"
+        return md_ref(Linker(self, from_page).procedure(proc_id))
 
     def index_link(self, from_page: str, key: str) -> str:
-        path, title = INDEX_PAGES[key]
-        return f"[{title}]({self.rel(from_page, path)})"
+        from .pages import Linker
+        from .templating import md_ref
+
+        return md_ref(Linker(self, from_page).index(key))
 
     def edit_url(self, yaml_path: str) -> str | None:
         base = self.settings.edit_url

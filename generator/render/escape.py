@@ -13,26 +13,35 @@ from markupsafe import escape as _html_escape
 
 # Characters Python-Markdown and the extensions we enable give a meaning inside a line; each is written
 # with a backslash (which every Markdown engine understands), so the Markdown stays readable.
-_MD_INLINE = re.compile(r"([\\`*_\[\]{}|])")
-# ...and what starts a block when it begins a line: a heading, a quote, a list item, a numbered item
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
+_MD_INLINE = re.compile(r"([\\`*_\[\]{}|#])")
+# What starts a block when it begins a line: a quote (already &gt;), a list item ("-", "+", "1." or
+# "1)" before a space), an admonition or details block ("!!!", "???"), a fence ("~~~"), a setext
+# underline ("=").
+_MD_LIST = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_MD_LINE_START = {"-": "\\-", "+": "\\+", "!": "\\!", "?": "&#63;", "~": "&#126;", "=": "&#61;"}
 
 
-def markdown(text: object) -> str:
-    """One line of user text inside Markdown (a paragraph, list item, heading or table cell): shows
-    as written. Newlines become spaces; `<` and `&` become entities so no HTML or entity is formed."""
+def markdown_inline(text: object) -> str:
+    """User text after other text on its line (a table cell, a link label, after "编号："), where
+    nothing can start a block: only what means something inside a line is escaped. Newlines become
+    spaces; `<`, `>` and `&` become entities so no HTML or entity is formed."""
     if text is None:
         return ""
     line = " ".join(str(text).split())
     line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    line = _MD_INLINE.sub(r"\\\1", line)
-    m = _MD_LINE_START.match(line)
+    return _MD_INLINE.sub(r"\\\1", line)
+
+
+def markdown(text: object) -> str:
+    """One line of user text anywhere in Markdown, also at the start of a line (a paragraph, a list
+    item, a heading): shows as written. Codes such as LC-GW-01 and versions such as 1.0 stay as
+    they are; only a block marker at the very start is escaped."""
+    line = markdown_inline(text)
+    m = _MD_LIST.match(line)
     if m:
-        if m.group(2).isdigit():  # "1. …" is a list item: escape its dot instead
-            end = m.end()
-            line = line[:end] + "\\" + line[end:]
-        elif m.group(2) != ">":  # ">" is already &gt;
-            line = line[:m.start(2)] + "\\" + line[m.start(2):]
+        return f"{m.group(1)}\\{line[m.end(1):]}"
+    if line[:1] in _MD_LINE_START:
+        return _MD_LINE_START[line[0]] + line[1:]
     return line
 
 

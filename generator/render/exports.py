@@ -109,9 +109,9 @@ def render_exports(ctx: Context) -> dict[str, bytes]:
         data = to_csv(table)
         files[f"indexes/{key}.csv"] = data
         k = cache.key("xlsx", title, data)  # the workbook only changes when the table does
-        xlsx = cache.get("xlsx", k)
+        xlsx = ctx.cache.get("xlsx", k)
         if xlsx is None:
             xlsx = to_xlsx(title, table)
-            cache.put("xlsx", k, xlsx)
+            ctx.cache.put("xlsx", k, xlsx)
         files[f"indexes/{key}.xlsx"] = xlsx
     return files

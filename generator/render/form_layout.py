@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..labels import ARCHIVE_CLASS_NAMES
 from ..model import FormField, Handbook, RecordType
+from .textwidth import LATIN_SERIF, ems
 
 PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 MARGIN_MM = {"A4": 12.0, "A5": 10.0}  # docs/assets/forms.css uses the same @page margins
@@ -66,9 +67,8 @@ def char_mm(pt: float) -> float:
 
 def text_lines(text: str, width_mm: float, pt: float) -> int:
     """Lines a text needs in a box: Chinese counts one em a character, Latin about half."""
-    ems = sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in text)
     per_line = max(1.0, width_mm / char_mm(pt))
-    return max(1, math.ceil(ems / per_line - 1e-9))
+    return max(1, math.ceil(ems(text, LATIN_SERIF) / per_line - 1e-9))
 
 
 def spaced_title(title: str) -> float:

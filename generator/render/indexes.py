@@ -1,14 +1,19 @@
-"""The audit indexes: RACI matrix, retention schedule, time limits, review plan, changes, roles, records."""
+"""The audit indexes: RACI matrix, retention schedule, time limits, review plan, changes, roles, records.
+
+Each is an IndexPage written by its template (index_*.md.j2). Their tables are data (Table of Cell) that
+table.html.j2 writes as raw HTML: Python-Markdown's inline processing of a 2,000-row table takes minutes,
+while an HTML block passes straight through. Links in them are final URLs, since MkDocs does not
+rewrite links inside raw HTML."""
 
 from __future__ import annotations
 
 from .. import analysis
-from ..labels import FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, URGENCY_NAMES
-from ..model import Procedure
+from ..labels import ARCHIVE_CLASS_NAMES, FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, STATUS_NAMES, URGENCY_NAMES
+from ..model import Procedure, Role
+from . import pages as pg
 from .context import INDEX_PAGES, Context, procedure_page, record_page
-from .html_tables import tables_to_html
-from .procedure_page import front_matter
-from .text import esc
+from .pages import Cell, Table, cell, heading
+from .templating import render
 
 RACI_LEGEND = {
     "A": "负责：流程的责任岗位，或在流程中作出审批、判断",
@@ -16,6 +21,7 @@ RACI_LEGEND = {
     "C": "审核：审核本流程所用表单（表单的“审核”岗位），但不执行步骤",
     "I": "知会：填写或保管本流程所用表单，但不执行步骤",
 }
+HIDE_TOC = {"hide": ["toc"], "search": {"exclude": True}}
 
 
 def raci(ctx: Context, p: Procedure) -> dict[str, str]:
@@ -26,161 +32,140 @@ def _page(key: str) -> str:
     return INDEX_PAGES[key][0]
 
 
-def _downloads(key: str) -> str:
-    return f"下载：[Excel 表格（.xlsx）]({key}.xlsx) · [CSV]({key}.csv)\n\n"
+def _front(key: str, description: str, extra: dict) -> pg.FrontMatter:
+    return pg.FrontMatter(INDEX_PAGES[key][1], None, description, ("索引",), extra=extra)
 
 
-def render_raci(ctx: Context) -> str:
-    page = _page("raci")
+def _index(key: str, description: str, tables: tuple[Table, ...], extra: dict | None = None, **facts) -> pg.IndexPage:
+    return pg.IndexPage(f"index_{key.replace('-', '_')}.md.j2", _front(key, description, HIDE_TOC if extra is None else extra),
+                        INDEX_PAGES[key][1], tables, **facts)
+
+
+def raci_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("raci"), html=True)
     matrix = {p.id: raci(ctx, p) for p in ctx.procedures()}
     involvement = {r.id: sum(1 for m in matrix.values() if r.id in m) for r in ctx.roles()}
     roles = sorted((r for r in ctx.roles() if involvement[r.id]), key=lambda r: (r.kind == "external", -involvement[r.id]))
-    out = [front_matter(INDEX_PAGES["raci"][1], None, description="每个流程中各岗位的职责：谁负责、谁执行、谁审核、谁知会。", tags=["索引"],
-                        extra={"hide": ["navigation", "toc"], "search": {"exclude": True}})]
-    out.append("# RACI 职责矩阵\n\n由各流程的步骤、责任岗位和所用表单自动推导。\n\n" + _downloads("raci"))
-    out.append("| 字母 | 含义 |\n|---|---|\n" + "".join(f"| **{k}** | {v} |\n" for k, v in RACI_LEGEND.items()) + "\n")
-    out.append('<div class="hb-raci" markdown>\n\n')
-    out.append("| 流程 | " + " | ".join(ctx.role_link(page, r.id) for r in roles) + " |\n")
-    out.append("|---|" + "---|" * len(roles) + "\n")
-    for p in ctx.procedures():
-        cells = [matrix[p.id].get(r.id, "") for r in roles]
-        out.append(f"| {ctx.procedure_link(page, p.id)} | " + " | ".join(f"**{c}**" if "A" in c else c for c in cells) + " |\n")
-    out.append("\n</div>\n")
-    return "".join(out)
+    legend = Table(heading("字母", "含义"), [(cell(k, strong=True), cell(v)) for k, v in RACI_LEGEND.items()])
+    rows = [(cell(to.procedure(p.id)), *(cell(c, strong="A" in c) for c in (matrix[p.id].get(r.id, "") for r in roles)))
+            for p in ctx.procedures()]
+    table = Table((cell("流程"), *(cell(to.role(r.id)) for r in roles)), rows)
+    return _index("raci", "每个流程中各岗位的职责：谁负责、谁执行、谁审核、谁知会。", (legend, table),
+                  {"hide": ["navigation", "toc"], "search": {"exclude": True}}, downloads="raci")
 
 
-def render_retention(ctx: Context) -> str:
-    page = _page("retention")
-    out = [front_matter(INDEX_PAGES["retention"][1], None, description="每种表单/记录的保存期限和销毁责任人。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
-    out.append("# 表单保存期限表\n\n按保存期限从短到长排列；点表头可重新排序。到期后由销毁责任人按[各类表单使用及销毁](")
-    destroy = ctx.hb.procedures.get("biaodan-xiaohui")
-    out[-1] = out[-1].replace("按[各类表单使用及销毁](", f"按{ctx.procedure_link(page, destroy.id)}流程" if destroy else "按规定")
-    out.append("销毁。\n\n" + _downloads("retention"))
-    out.append("| 编号 | 表单 | 编制 | 填写 | 审核 | 保管 | 保存期限 | 归档期限 | 销毁责任人 | 说明 |\n")
-    out.append("|---|---|---|---|---|---|---|---|---|---|\n")
+def retention_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("retention"), html=True)
+    head = heading("编号", "表单", "编制", "填写", "审核", "保管", "保存期限", "归档期限", "销毁责任人", "说明")
+    rows = []
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
         lc = r.lifecycle
-        retention = f'<span data-sort="{lc.retention_years:g}">{lc.retention_label}</span>'
-        from ..labels import ARCHIVE_CLASS_NAMES
-
-        out.append(
-            f"| {esc(r.code)} | [{esc(r.title)}]({ctx.rel(page, record_page(r))}) | {ctx.role_link(page, lc.prepare)} "
-            f"| {'、'.join(ctx.role_link(page, x) for x in lc.fill)} | {'、'.join(ctx.role_link(page, x) for x in lc.review) or '—'} "
-            f"| {ctx.role_link(page, lc.keeper) or '—'} | {retention} | {ARCHIVE_CLASS_NAMES.get(lc.archive_class or '', '—')} "
-            f"| {ctx.role_link(page, lc.destroy) or '—'} | {esc(lc.note or '')} |\n")
-    return "".join(out)
+        rows.append((cell(r.code), cell(pg.Link(r.title, to.href(record_page(r)))), cell(to.role(lc.prepare)),
+                     cell(*to.roles(lc.fill)), cell(*to.roles(lc.review), empty="—"), cell(to.role(lc.keeper), empty="—"),
+                     cell(lc.retention_label, sort=f"{lc.retention_years:g}"), cell(ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", "—")),
+                     cell(to.role(lc.destroy), empty="—"), cell(lc.note)))
+    destroy = ctx.hb.procedures.get("biaodan-xiaohui")
+    return _index("retention", "每种表单/记录的保存期限和销毁责任人。", (Table(head, rows),), downloads="retention",
+                  procedure=pg.Linker(ctx, _page("retention")).procedure(destroy.id) if destroy else None)
 
 
-def render_time_limits(ctx: Context) -> str:
-    page = _page("time-limits")
-    out = [front_matter(INDEX_PAGES["time-limits"][1], None, description="全部流程的时限，按流程和紧急程度列出。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
-    out.append("# 时限一览\n\n")
-    rows = [(p, s, t) for p in ctx.procedures() for s, t in p.time_limits()]
-    out.append(f"全手册共 {len(rows)} 项时限。“≤”表示在规定时间内完成，“提前”表示须在某事之前完成。\n\n" + _downloads("time-limits"))
-    out.append("| 流程 | 步骤 | 岗位 | 紧急程度 | 条件 | 时限 | 起算 | 说明 |\n|---|---|---|---|---|---|---|---|\n")
-    urgency_order = {None: 0, "normal": 1, "urgent": 2, "critical": 3}
-    for p, s, t in sorted(rows, key=lambda x: (x[0].code, x[1].index, urgency_order[x[2].urgency])):
-        href = ctx.rel(page, procedure_page(p)) + f"#{s.anchor}"
-        out.append(f"| {ctx.procedure_link(page, p.id)} | [{s.number}. {esc(s.name)}]({href}) | {ctx.role_link(page, s.role)} "
-                   f"| {URGENCY_NAMES.get(t.urgency or '', '不分')} | {esc(t.condition or '—')} "
-                   f'| <span data-sort="{t.minutes:g}">{esc(t.short)}</span> | {esc(t.start or "—")} | {esc(t.note or "")} |\n')
-    return "".join(out)
+URGENCY_ORDER = {None: 0, "normal": 1, "urgent": 2, "critical": 3}
 
 
-def render_review(ctx: Context) -> str:
-    page = _page("review")
-    out = [front_matter(INDEX_PAGES["review"][1], None, description="每个流程的下次审核日期，已逾期的排在最前。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
-    out.append(f"# 审核计划\n\n以 {ctx.today.isoformat()} 为准。已逾期的流程排在最前，页面上也会显示提醒。\n\n")
-    out.append("| 流程 | 编号 | 责任岗位 | 状态 | 上次审核 | 周期 | 下次审核 | 审核情况 |\n|---|---|---|---|---|---|---|---|\n")
-    from ..labels import STATUS_NAMES
+def time_limits_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("time-limits"), html=True)
+    limits = [(p, s, t) for p in ctx.procedures() for s, t in p.time_limits()]
+    head = heading("流程", "步骤", "岗位", "紧急程度", "条件", "时限", "起算", "说明")
+    rows = [(cell(to.procedure(p.id)), cell(pg.Link(f"{s.number}. {s.name}", to.href(procedure_page(p), s.anchor))),
+             cell(to.role(s.role)), cell(URGENCY_NAMES.get(t.urgency or "", "不分")), cell(t.condition, empty="—"),
+             cell(t.short, sort=f"{t.minutes:g}"), cell(t.start, empty="—"), cell(t.note))
+            for p, s, t in sorted(limits, key=lambda x: (x[0].code, x[1].index, URGENCY_ORDER[x[2].urgency]))]
+    return _index("time-limits", "全部流程的时限，按流程和紧急程度列出。", (Table(head, rows),), downloads="time-limits",
+                  count=len(limits))
 
+
+def review_state(state: analysis.ReviewState) -> Cell:
+    if not state.active:
+        return cell("—")
+    if state.overdue:
+        return cell(f"已逾期 {-state.days_left} 天", strong=True)
+    return cell(f"{state.days_left} 天内到期" if state.due_within(30) else "正常")
+
+
+def review_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("review"), html=True)
     shown = {p.id for p in ctx.procedures()}
-    for p, review in analysis.review_plan(ctx.hb, ctx.today):
-        if p.id not in shown:
-            continue
-        days = review.days_left
-        if not review.active:
-            state = "—"
-        elif review.overdue:
-            state = f"**已逾期 {-days} 天**"
-        elif review.due_within(30):
-            state = f"{days} 天内到期"
-        else:
-            state = "正常"
-        out.append(f"| {ctx.procedure_link(page, p.id)} | {esc(p.code)} | {ctx.role_link(page, p.owner)} | {STATUS_NAMES[p.status]} "
-                   f"| {esc(p.last_review)} | {p.review_interval} 个月 | {p.next_review.isoformat()} | {state} |\n")
-    return "".join(out)
+    head = heading("流程", "编号", "责任岗位", "状态", "上次审核", "周期", "下次审核", "审核情况")
+    rows = [(cell(to.procedure(p.id)), cell(p.code), cell(to.role(p.owner)), cell(STATUS_NAMES[p.status]), cell(p.last_review),
+             cell(f"{p.review_interval} 个月"), cell(p.next_review.isoformat()), review_state(state))
+            for p, state in analysis.review_plan(ctx.hb, ctx.today) if p.id in shown]
+    return _index("review", "每个流程的下次审核日期，已逾期的排在最前。", (Table(head, rows),), today=ctx.today.isoformat())
 
 
-def render_changes(ctx: Context) -> str:
-    page = _page("changes")
-    out = [front_matter(INDEX_PAGES["changes"][1], None, description="流程、表单和岗位的全部变更记录，最新的在前。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
-    out.append("# 变更记录\n\n")
-    rows = []
-    for p in ctx.procedures():
-        rows += [(c, "流程", ctx.procedure_link(page, p.id)) for c in p.changelog]
-    for r in ctx.records():
-        rows += [(c, "表单", f"[{esc(r.title)}]({ctx.rel(page, record_page(r))})") for c in r.changelog]
-    for ro in ctx.roles():
-        rows += [(c, "岗位", ctx.role_link(page, ro.id)) for c in ro.changelog]
-    out.append("| 日期 | 类型 | 名称 | 版本 | 修订人 | 内容 |\n|---|---|---|---|---|---|\n")
-    for c, kind, link in sorted(rows, key=lambda x: (x[0].date, x[0].version), reverse=True):
-        out.append(f"| {esc(c.date)} | {kind} | {link} | {esc(c.version)} | {esc(c.author or '—')} | {esc(c.summary)} |\n")
-    return "".join(out)
+def changes_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("changes"), html=True)
+    changes = [(c, "流程", to.procedure(p.id)) for p in ctx.procedures() for c in p.changelog]
+    changes += [(c, "表单", pg.Link(r.title, to.href(record_page(r)))) for r in ctx.records() for c in r.changelog]
+    changes += [(c, "岗位", to.role(ro.id)) for ro in ctx.roles() for c in ro.changelog]
+    head = heading("日期", "类型", "名称", "版本", "修订人", "内容")
+    rows = [(cell(c.date), cell(kind), cell(link), cell(c.version), cell(c.author, empty="—"), cell(c.summary))
+            for c, kind, link in sorted(changes, key=lambda x: (x[0].date, x[0].version), reverse=True)]
+    return _index("changes", "流程、表单和岗位的全部变更记录，最新的在前。", (Table(head, rows),))
 
 
-def render_roles(ctx: Context) -> str:
-    page = _page("roles")
-    out = [front_matter(INDEX_PAGES["roles"][1], None, description="全部岗位、汇报关系、执行的步骤和定期任务。", tags=["索引"], extra={"search": {"exclude": True}})]
-    out.append("# 岗位一览\n\n## 汇报关系\n\n")
-    children: dict[str | None, list] = {}
+def reporting_tree(ctx: Context) -> tuple[tuple[int, pg.Ref], ...]:
+    """The roles in reporting order, each with its depth (a role met twice, in a cycle, once)."""
+    to = pg.Linker(ctx, _page("roles"))
+    children: dict[str | None, list[Role]] = {}
     for r in ctx.roles():
-        parent = r.reports_to if r.reports_to in ctx.hb.roles else None
-        children.setdefault(parent, []).append(r)
+        children.setdefault(r.reports_to if r.reports_to in ctx.hb.roles else None, []).append(r)
+    out: list[tuple[int, pg.Ref]] = []
+    seen: set[str] = set()
 
-    def tree(parent: str | None, depth: int, seen: set[str]) -> None:
+    def walk(parent: str | None, depth: int) -> None:
         for r in children.get(parent, []):
-            if r.id in seen:
-                continue
-            seen.add(r.id)
-            out.append("    " * depth + f"- {ctx.role_link(page, r.id)}\n")
-            tree(r.id, depth + 1, seen)
+            if r.id not in seen:
+                seen.add(r.id)
+                out.append((depth, to.role(r.id)))
+                walk(r.id, depth + 1)
 
-    tree(None, 0, set())
-    out.append("\n## 岗位职责与任务\n\n| 岗位 | 类型 | 汇报对象 | 职责 | 执行步骤 | 负责流程 | 定期任务 |\n|---|---|---|---|---|---|---|\n")
+    walk(None, 0)
+    return tuple(out)
+
+
+def roles_page(ctx: Context) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("roles"), html=True)
+    head = heading("岗位", "类型", "汇报对象", "职责", "执行步骤", "负责流程", "定期任务")
+    rows = []
     for r in ctx.roles():
         owned = sum(1 for p in ctx.hb.procedures.values() if p.owner == r.id)
-        freq = "、".join(f"{FREQUENCY_NAMES[f]} {len(ts)}" for f, ts in r.tasks_by_frequency().items()) or "—"
-        out.append(f"| {ctx.role_link(page, r.id)} | {ROLE_KIND_NAMES[r.kind]} | {ctx.role_link(page, r.reports_to) or '—'} | {len(r.duties)} "
-                   f"| {len(ctx.steps_by_role.get(r.id, []))} | {owned} | {freq} |\n")
-    return "".join(out)
+        freq = "、".join(f"{FREQUENCY_NAMES[f]} {len(ts)}" for f, ts in r.tasks_by_frequency().items())
+        rows.append((cell(to.role(r.id)), cell(ROLE_KIND_NAMES[r.kind]), cell(to.role(r.reports_to), empty="—"), cell(str(len(r.duties))),
+                     cell(str(len(ctx.steps_by_role.get(r.id, [])))), cell(str(owned)), cell(freq, empty="—")))
+    return _index("roles", "全部岗位、汇报关系、执行的步骤和定期任务。", (Table(head, rows),), {"search": {"exclude": True}},
+                  tree=reporting_tree(ctx))
 
 
-def render_records(ctx: Context, pdfs: set[str]) -> str:
-    page = _page("records")
-    out = [front_matter(INDEX_PAGES["records"][1], None, description="全部表单、登记簿和凭证，带编号、保存期限和 PDF。", tags=["索引"], extra={"hide": ["toc"], "search": {"exclude": True}})]
-    out.append("# 表单一览\n\n| 编号 | 名称 | 类型 | 纸张 | 保存期限 | 使用流程 | PDF |\n|---|---|---|---|---|---|---|\n")
+def records_page(ctx: Context, pdfs: set[str]) -> pg.IndexPage:
+    to = pg.Linker(ctx, _page("records"), html=True)
+    head = heading("编号", "名称", "类型", "纸张", "保存期限", "使用流程", "PDF")
+    rows = []
     for r in ctx.records():
-        uses = []
-        for p, _ in ctx.record_uses.get(r.id, []):
-            link = ctx.procedure_link(page, p.id)
-            if link not in uses:
-                uses.append(link)
-        pdf = f"[PDF]({ctx.rel(page, f'records/{r.id}.pdf')})" if f"records/{r.id}.pdf" in pdfs else "—"
-        paper = f"{r.paper_size}{'横' if r.orientation == 'landscape' else '竖'}"
-        out.append(f"| {esc(r.code)} | [{esc(r.title)}]({ctx.rel(page, record_page(r))}) | {KIND_NAMES[r.kind]} | {paper} "
-                   f'| <span data-sort="{r.lifecycle.retention_years:g}">{r.lifecycle.retention_label}</span> | {"、".join(uses) or "—"} | {pdf} |\n')
-    return "".join(out)
+        uses = list(dict.fromkeys(to.procedure(p.id) for p, _ in ctx.record_uses.get(r.id, [])))
+        pdf = f"records/{r.id}.pdf"
+        rows.append((cell(r.code), cell(pg.Link(r.title, to.href(record_page(r)))), cell(KIND_NAMES[r.kind]),
+                     cell(f"{r.paper_size}{'横' if r.orientation == 'landscape' else '竖'}"),
+                     cell(r.lifecycle.retention_label, sort=f"{r.lifecycle.retention_years:g}"), cell(*uses, empty="—"),
+                     cell(pg.Link("PDF", to.href(pdf)) if pdf in pdfs else None, empty="—")))
+    return _index("records", "全部表单、登记簿和凭证，带编号、保存期限和 PDF。", (Table(head, rows),))
+
+
+def render_index(page: pg.IndexPage) -> str:
+    return render(page.template, page=page)
 
 
 def render_indexes(ctx: Context, pdfs: set[str] | None = None) -> dict[str, str]:
-    pages = {
-        _page("raci"): render_raci(ctx),
-        _page("retention"): render_retention(ctx),
-        _page("time-limits"): render_time_limits(ctx),
-        _page("review"): render_review(ctx),
-        _page("changes"): render_changes(ctx),
-        _page("roles"): render_roles(ctx),
-        _page("records"): render_records(ctx, pdfs or set()),
-    }
-    return {path: tables_to_html(ctx, path, text) for path, text in pages.items()}
+    pages = [raci_page(ctx), retention_page(ctx), time_limits_page(ctx), review_page(ctx), changes_page(ctx), roles_page(ctx),
+             records_page(ctx, pdfs or set())]
+    keys = ("raci", "retention", "time-limits", "review", "changes", "roles", "records")
+    return {_page(key): render_index(page) for key, page in zip(keys, pages)}

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
+from collections.abc import Collection
 
 from ..model import Handbook
 from .context import INDEX_PAGES, procedure_page, record_page, role_page
 
 
-def build_nav(hb: Handbook, generated: dict, docs_dir: Path, category_order: list[str] | None = None) -> list:
-    """Titles are HTML-escaped: the theme writes nav titles into the page as they are."""
+def build_nav(hb: Handbook, generated: Collection[str], handwritten: Collection[str], category_order: list[str] | None = None) -> list:
+    """The nav from the model, the generated pages and the hand-written pages (paths inside the docs
+    folder). Titles are HTML-escaped: the theme writes nav titles into the page as they are."""
     e = html.escape
     categories = {e(cat): [{e(p.title): procedure_page(p)} for p in procs] for cat, procs in hb.categories(category_order).items()}
-    nav: list = [{"首页": "index.md"} if "index.md" in generated or (docs_dir / "index.md").exists() else None]
+    nav: list = [{"首页": "index.md"} if "index.md" in generated or "index.md" in handwritten else None]
     nav.append({"流程": [{cat: pages} for cat, pages in categories.items()]})
     nav.append({"表单": [{e(r.title): record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
     nav.append({"岗位": [{e(r.title): role_page(r)} for r in hb.roles.values()]})
@@ -22,8 +23,9 @@ def build_nav(hb: Handbook, generated: dict, docs_dir: Path, category_order: lis
         nav.append({"索引": indexes})
     if hb.policies:
         nav.append({"制度": [{e(pol.title): pol.path.removeprefix("docs/")} for pol in hb.policies.values()]})
-    guide = sorted(p.relative_to(docs_dir).as_posix() for p in (docs_dir / "guide").glob("*.md")) if (docs_dir / "guide").is_dir() else []
-    guide.sort(key=lambda g: (not g.endswith("/index.md"), g))  # the section's own page first
+    # the guide's hand-written pages directly in guide/ (the section's own page first), then generated ones
+    guide = sorted(g for g in handwritten if g.startswith("guide/") and g.count("/") == 1 and g.endswith(".md"))
+    guide.sort(key=lambda g: (not g.endswith("/index.md"), g))
     guide_items = guide + [g for g in generated if g.startswith("guide/") and g not in guide]
     if guide_items:
         nav.append({"使用指南": guide_items})

@@ -6,12 +6,14 @@ import datetime as dt
 
 from .. import timing
 from ..config import Settings
+from ..engine import Engine, Job
 from ..model import Handbook
+from .charts import chart_jobs
 from .compendium import FILE as COMPENDIUM
-from .compendium import render_compendium
+from .compendium import binder_job
 from .context import Context, chart_file, procedure_page, record_page, role_page
 from .exports import render_exports
-from .forms import render_forms
+from .forms import pdf_jobs, render_forms
 from .guide import render_error_codes
 from .home import render_home
 from .indexes import render_indexes
@@ -23,16 +25,29 @@ from .static import static_files
 Content = str | bytes
 
 
-def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
-                *, charts: bool = True, pdfs: bool = True, directory_urls: bool = True) -> dict[str, Content]:
-    ctx = Context(hb, settings, today or dt.date.today(), directory_urls=directory_urls)
+def render_site(hb: Handbook, settings: Settings, today: dt.date, *, engine: Engine | None = None,
+                charts: bool = True, pdfs: bool = True, directory_urls: bool = True) -> dict[str, Content]:
+    """Every generated page and file. Pure: the model, the settings and today in; the engine (its
+    cache and workers) only decides where the charts and PDFs are made, never what they hold."""
+    own_engine = engine is None
+    engine = engine or Engine(workers=1)
+    try:
+        return _render(Context(hb, settings, today, directory_urls=directory_urls, cache=engine.cache), engine, charts, pdfs)
+    finally:
+        if own_engine:
+            engine.close()
+
+
+def _run(engine: Engine, jobs: dict[str, Job]) -> dict[str, bytes]:
+    return dict(zip(jobs, engine.run(list(jobs.values()))))
+
+
+def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str, Content]:
     files: dict[str, Content] = dict(static_files())
     svgs: dict[str, str] = {}
     if charts:
-        from .charts import render_charts
-
         with timing.stage("render: charts"):
-            svgs = render_charts(ctx)
+            svgs = {pid: svg.decode("utf-8") for pid, svg in _run(engine, chart_jobs(ctx)).items()}
     with timing.stage("render: pages"):
         for p in ctx.procedures():
             svg = svgs.get(p.id)
@@ -40,12 +55,12 @@ def render_site(hb: Handbook, settings: Settings, today: dt.date | None = None,
             if svg:
                 files[chart_file(p)] = svg
     with timing.stage("render: forms and PDFs"):
-        forms, pdf_files, checklists = render_forms(ctx, pdfs=pdfs)
-    files.update(pdf_files)
-    if pdfs:
-        with timing.stage("render: forms and PDFs"):
+        forms, checklists = render_forms(ctx)
+        pdf_files = _run(engine, pdf_jobs(ctx)) if pdfs else {}
+        files.update(pdf_files)
+        if pdfs:
             forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items() if path.startswith("records/")}
-            files[COMPENDIUM] = render_compendium(ctx, svgs, forms_pdf)
+            files[COMPENDIUM] = engine.run([binder_job(ctx, svgs, forms_pdf)])[0]
     with timing.stage("render: pages"):
         for r in ctx.records():
             pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
