@@ -35,7 +35,7 @@ def main() -> None:
         t1 = time.perf_counter()
         svg = charts.render_svg(dot)
         t2 = time.perf_counter()
-        charts.decorate(svg, p, lay, job.lanes, job.description)
+        charts.decorate(svg, p, lay, job.lanes, charts.describe(p, {r: lane.title for r, lane in job.lanes.items()}))
         t3 = time.perf_counter()
         layout_dot.append(t1 - t), render.append(t2 - t1), decorate.append(t3 - t2)
     total = [a + b + c for a, b, c in zip(layout_dot, render, decorate)]
