@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Handbook, Procedure
+from .labels import ARCHIVE_CLASS_NAMES, ARCHIVE_CLASS_YEARS
+from .model import Handbook, Lifecycle, Procedure, RecordType
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,17 @@ def way_on(p: Procedure, target: str, *, go: str = "", end: str = "结束") -> s
         return end
     s = p.step(target)
     return f"{go}第{s.number}步" if s else f"{go}{' ' if go else ''}{target}"
+
+
+def archive_words(lc: Lifecycle) -> str:
+    """When and as what a record is archived, in the words of 国家档案局令第10号; or that it is not."""
+    if not lc.archive_class:
+        return "不归档"
+    when = f"{lc.archive_when}归档" if lc.archive_when else "归档"
+    return f"{when}，档案保管期限{ARCHIVE_CLASS_NAMES[lc.archive_class]}"
+
+
+def kept_years(r: RecordType) -> float:
+    """How long a record exists in the end: its archive class if it is archived, else the office's own period."""
+    lc = r.lifecycle
+    return max(lc.retention_years, ARCHIVE_CLASS_YEARS.get(lc.archive_class or "", 0.0))

@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 
-from .analysis import overdue, review
+from .analysis import kept_years, overdue, review
+from .labels import ARCHIVE_CLASS_NAMES
 from .model import Handbook, Procedure, RecordType, Role, Src, Step
 from .problems import Pos, Problem, sort_problems
 from .schema import suggest
@@ -94,6 +95,8 @@ def _record_references(refs: _References, r: RecordType) -> Iterator[Problem]:
     yield from refs.optional_ref("role", lc.destroy, r.src, "lifecycle", "destroy")
     for i, a in enumerate(r.approvals):
         yield from refs.optional_ref("role", a.role, r.src, "approvals", i, "role")
+    for i, x in enumerate(r.evidences):
+        yield from refs.ref("record", x, r.src, "evidences", i)
 
 
 def _role_references(refs: _References, ro: Role) -> Iterator[Problem]:
@@ -262,8 +265,51 @@ def check_changelog(hb: Handbook, today: dt.date) -> Iterator[Problem]:
                           f"变更记录第一条的版本 {obj.changelog[0].version} 与当前版本 {obj.version} 不一致：最新的变更写在最前面。")
 
 
+def _kept_words(r: RecordType) -> str:
+    lc = r.lifecycle
+    return f"归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}" if lc.archive_class else f"保存{lc.retention_label}"
+
+
+def check_evidence_retention(hb: Handbook, today: dt.date) -> Iterator[Problem]:
+    """W508: approval evidence must outlive nothing it approves."""
+    for r in hb.records.values():
+        for i, other_id in enumerate(r.evidences):
+            other = hb.records.get(other_id)
+            if other and kept_years(r) < kept_years(other):
+                yield Problem(hb.sources.pos(r.src, "evidences", i), "W508",
+                              f"“{r.title}”是“{other.title}”所记事项的审批凭证，却只{_kept_words(r)}，短于后者的{_kept_words(other)}：至少保存同样长。")
+
+
+def check_archive_info(hb: Handbook, today: dt.date) -> Iterator[Problem]:
+    """W512: an archived record says when it is archived; a permanent one is archived."""
+    for r in hb.records.values():
+        lc = r.lifecycle
+        if lc.archive_class and not lc.archive_when:
+            yield Problem(hb.sources.pos(r.src, "lifecycle", "archive_class"), "W512",
+                          f"“{r.title}”归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}，但没有写何时归档：补上 lifecycle.archive_when（如“次年6月底前”）。")
+        elif lc.archive_when and not lc.archive_class:
+            yield Problem(hb.sources.pos(r.src, "lifecycle", "archive_when"), "W512",
+                          f"“{r.title}”写了归档时间，但没有写档案保管期限：补上 lifecycle.archive_class（permanent、30y 或 10y）。")
+        if lc.retention == "permanent" and lc.archive_class != "permanent":
+            yield Problem(hb.sources.pos(r.src, "lifecycle", "retention"), "W512",
+                          f"“{r.title}”永久保存，应作为永久档案归档：写 archive_class: permanent 和 archive_when。")
+
+
+def _is_question(name: str) -> bool:
+    return name.rstrip().endswith(("？", "?")) or "是否" in name or "吗" in name
+
+
+def check_decision_names(hb: Handbook, today: dt.date) -> Iterator[Problem]:
+    """W511: a decision diamond asks a question; a task name there hides what is decided."""
+    for p in hb.procedures.values():
+        for s in p.steps:
+            if s.branches and not _is_question(s.name):
+                yield Problem(hb.sources.pos(s.src, "name"), "W511",
+                              f"判断步骤“{s.name}”的名称不是问题：写成这一步要判断的问题（以“？”结尾，或含“是否”“吗”），如“是否同意？”“审查是否通过？”。")
+
+
 CHECKS: list[Check] = [check_references, check_unique_codes, check_categories, check_reporting, check_risk_ids, check_flow,
-                       check_review, check_changelog]
+                       check_review, check_changelog, check_evidence_retention, check_archive_info, check_decision_names]
 
 
 def run_checks(hb: Handbook, today: dt.date | None = None) -> list[Problem]:

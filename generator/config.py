@@ -24,6 +24,7 @@ class Settings:
     categories: list[str] = field(default_factory=list)  # category names in the order the site lists them
     owners: dict[str, list[str]] = field(default_factory=dict)  # role id → people or teams (@user, @org/team) for CODEOWNERS
     source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers
+    glossary: dict[str, list[str]] = field(default_factory=dict)  # preferred term → variants the checker warns about
 
     @property
     def site_title(self) -> str:
@@ -37,7 +38,8 @@ class Settings:
 
 FILE = "handbook.yml"
 _KINDS = {"format": "整数（由 handbook migrate 维护）", "title": "文字", "organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",
-          "owners": "岗位 id → 人员列表的映射", "source_titles": "来源 id → 名称的映射"}
+          "owners": "岗位 id → 人员列表的映射", "source_titles": "来源 id → 名称的映射",
+          "glossary": "规范用语 → 不推荐说法列表的映射"}
 
 
 def _ok(name: str, value: object) -> bool:
@@ -47,7 +49,7 @@ def _ok(name: str, value: object) -> bool:
         return isinstance(value, str)
     if name in ("popular_records", "categories"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if name == "owners":
+    if name in ("owners", "glossary"):
         return isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values())
     return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analysis import archive_words
 from .export import to_data
-from .labels import FREQUENCY_NAMES, STATUS_NAMES
+from .labels import FREQUENCY_NAMES, SECRECY_NAMES, STATUS_NAMES
 from .loader import load
 from .model import Handbook, Procedure, RecordType, Role, Step
 from .problems import Problem, sort_problems
@@ -182,6 +183,10 @@ def diff_record(old: RecordType, new: RecordType, hb_old: Handbook, hb_new: Hand
     lo, ln = old.lifecycle, new.lifecycle
     if lo.retention != ln.retention:
         out.append(f"{t} 保存期限：{lo.retention_label} → {ln.retention_label}")
+    if (lo.archive_class, lo.archive_when) != (ln.archive_class, ln.archive_when):
+        out.append(f"{t} 归档：{archive_words(lo)} → {archive_words(ln)}")
+    if old.secrecy != new.secrecy:
+        out.append(f"{t} 密级：{SECRECY_NAMES.get(old.secrecy or '', '未定')} → {SECRECY_NAMES.get(new.secrecy or '', '未定')}")
     if lo.destroy != ln.destroy:
         out.append(f"{t} 销毁责任人：{hb_old.role_title(lo.destroy) or '无'} → {hb_new.role_title(ln.destroy) or '无'}")
     for attr, name in [("prepare", "编制"), ("keeper", "保管")]:

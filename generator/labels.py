@@ -14,6 +14,9 @@ LEVEL_NAMES = {"high": "高", "medium": "中", "low": "低"}
 ROLE_KIND_NAMES = {"post": "岗位", "unit": "部门/人员类别", "external": "外部"}
 RETENTION_NAMES = {"long-term": "长期", "permanent": "永久"}
 ARCHIVE_CLASS_NAMES = {"permanent": "永久", "30y": "定期30年", "10y": "定期10年"}
+# how long each archive class keeps a record, to compare approval evidence with what it approves
+ARCHIVE_CLASS_YEARS = {"permanent": float("inf"), "30y": 30.0, "10y": 10.0}
+SECRECY_NAMES = {"public": "公开", "internal": "内部", "ordinary-secret": "普通商密", "core-secret": "核心商密"}
 CN_DIGITS = "零一二三四五六七八九十"
 
 

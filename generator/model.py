@@ -265,6 +265,7 @@ class Lifecycle:
     review: list[str] = field(default_factory=list)
     keeper: str | None = None
     archive_class: str | None = None
+    archive_when: str | None = None
     destroy: str | None = None
     note: str | None = None
 
@@ -293,6 +294,8 @@ class RecordType(_OwnFile):
     lifecycle: Lifecycle
     purpose: Text = None
     keywords: list[str] = field(default_factory=list)
+    secrecy: str | None = None  # the company's own grading (labels.SECRECY_NAMES)
+    evidences: list[str] = field(default_factory=list)  # records whose entries this one is the approval evidence of
     paper_size: str = "A4"
     orientation: str = "portrait"
     fields: list[FormField] = field(default_factory=list)
@@ -423,8 +426,10 @@ def build_record(data: dict, path: str) -> RecordType:
         id=data["id"], code=data["code"], title=data["title"], kind=kind, version=str(data["version"]), src=Src(path),
         lifecycle=Lifecycle(prepare=lc["prepare"], fill=list(lc["fill"]), retention=lc["retention"],
                             review=list(lc.get("review") or []), keeper=lc.get("keeper"),
-                            archive_class=lc.get("archive_class"), destroy=lc.get("destroy"), note=lc.get("note")),
+                            archive_class=lc.get("archive_class"), archive_when=lc.get("archive_when"),
+                            destroy=lc.get("destroy"), note=lc.get("note")),
         purpose=data.get("purpose"), keywords=list(data.get("keywords") or []),
+        secrecy=data.get("secrecy"), evidences=list(data.get("evidences") or []),
         paper_size=paper.get("size", "A4"),
         orientation=paper.get("orientation", "landscape" if kind == "register" else "portrait"),
         fields=[FormField(f["label"], f.get("type", "text"), list(f.get("options") or []), bool(f.get("wide", False)),

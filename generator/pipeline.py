@@ -11,6 +11,7 @@ from . import timing
 from .checks import run_checks
 from .config import Settings, read_settings
 from .editor_schema import stale_schemas
+from .lint import lint_texts
 from .loader import Loaded, load
 from .migrate import format_problems
 from .model import Handbook
@@ -47,8 +48,34 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
     with timing.stage("check"):
         extra = stale_schemas(root, loaded.handbook) if not loaded.problems else []
         extra += formats + site_name_problems(root, settings)
+        extra += text_problems(root, loaded.handbook, settings) + source_title_problems(loaded.handbook, settings)
         problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today) + extra + setting_problems)
     return Checked(root, loaded.handbook, settings, problems)
+
+
+def text_problems(root: Path, hb: Handbook, settings: Settings) -> list[Problem]:
+    """W509/W510/W513: punctuation, deprecated terms and source ids in the YAML text values and the policy pages."""
+    yaml_texts = {path: doc.text for path, doc in hb.sources.documents.items()}
+    pages = {}
+    for policy in hb.policies.values():
+        try:
+            pages[policy.path] = (root / policy.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    internal = {s.doc for obj in [*hb.procedures.values(), *hb.records.values(), *hb.roles.values()] for s in obj.sources
+                if not re.search("[\u3400-\u9fff]", s.doc)}
+    return lint_texts(yaml_texts, pages, settings.glossary, internal)
+
+
+def source_title_problems(hb: Handbook, settings: Settings) -> list[Problem]:
+    """W513: readers see a source's title, never an internal id such as seeds/002."""
+    out = []
+    for obj in [*hb.procedures.values(), *hb.records.values(), *hb.roles.values()]:
+        for i, s in enumerate(obj.sources):
+            if s.doc not in settings.source_titles and not re.search("[\u3400-\u9fff]", s.doc):
+                out.append(Problem(hb.sources.pos(obj.src, "sources", i, "doc"), "W513",
+                                   f"来源 \"{s.doc}\" 在页面上会原样显示：在 handbook.yml 的 source_titles 中写上它的名称（如 {s.doc}: 《……》）。"))
+    return out
 
 
 def site_name_problems(root: Path, settings: Settings) -> list[Problem]:

@@ -81,6 +81,12 @@ CODES: dict[str, CodeInfo] = {
     "W505": CodeInfo("内容文件夹中有不会被读取的文件", "把不属于手册的文件移出 procedures/、records/、roles/，或删除它。", "warning"),
     "W506": CodeInfo("手册文件格式较旧", "运行 handbook migrate 更新到当前格式。", "warning"),
     "W507": CodeInfo("网站名称与 handbook.yml 不一致", "把 mkdocs.yml 的 site_name 改成与 handbook.yml 的 title 相同。", "warning"),
+    "W508": CodeInfo("凭证的保存期限短于它证明的记录", "延长该表单的 retention 或 archive_class，至少与 evidences 中的记录一样长。", "warning"),
+    "W509": CodeInfo("标点有误", "删去重复的标点；中文之间用全角标点（，；：？！（））。", "warning"),
+    "W510": CodeInfo("用了不推荐的说法", "按 handbook.yml 的 glossary 改成规范用语。", "warning"),
+    "W511": CodeInfo("判断步骤的名称不是问题", "判断步骤（写了 branches 的步骤）的名称写成问题，如“是否同意？”“审查是否通过？”。", "warning"),
+    "W512": CodeInfo("归档信息不完整", "归档的表单写 archive_class（永久、定期30年、定期10年）和 archive_when；永久保存的表单必须归档。", "warning"),
+    "W513": CodeInfo("来源没有名称", "在 handbook.yml 的 source_titles 中给这个来源写上读者看得懂的名称。", "warning"),
 }
 
 

@@ -54,7 +54,7 @@ steps:
     details: 写明这一步具体做什么。
     next: approve
   - id: approve
-    name: 审批
+    name: 是否同意？
     role: {owner}
     criteria: 写明同意或退回的标准。
     branches:

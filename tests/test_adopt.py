@@ -116,7 +116,8 @@ def old_handbook(root: Path) -> Path:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         lines[0] = OLD.format(up="../../" if kind == "procedure" else "../", kind=kind) + "\n"
         path.write_text("".join(lines), encoding="utf-8")
-    (root / "handbook.yml").write_text("# 手册设置\norganisation: 旧公司   # 单位\n", encoding="utf-8")
+    titles = "".join(f"  seeds/00{n}: 《来源{n}》\n" for n in (1, 2, 3))
+    (root / "handbook.yml").write_text(f"# 手册设置\norganisation: 旧公司   # 单位\nsource_titles:\n{titles}", encoding="utf-8")
     return root
 
 

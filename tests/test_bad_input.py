@@ -17,6 +17,7 @@ SHOUWEN = "procedures/gongwen/shouwen.yaml"
 FAWEN = "procedures/gongwen/fawen.yaml"
 CLERK = "roles/office-clerk.yaml"
 REG = "records/shouwen-register.yaml"
+FAWEN_REG = "records/fawen-register.yaml"
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[EW]\d{3}) \S")
 
 
@@ -234,6 +235,16 @@ def old_format_modeline(book):
     book.replace(SHOUWEN, "$schema=../../.handbook/schemas/procedure.schema.json", "$schema=../../generator/schemas/procedure.schema.json")
 
 
+def evidence_shorter(book):
+    """The 收文登记簿 (kept 2 years) declared as the evidence of the 发文登记簿, archived for 30 years."""
+    book.replace(REG, "paper: {size: A4", "evidences: [fawen-register]\npaper: {size: A4")
+    book.replace(FAWEN_REG, "  retention: 2", "  retention: 2\n  archive_class: 30y\n  archive_when: 次年6月底前")
+
+
+def glossary_variant(book):
+    book.replace("handbook.yml", "format: 2", "format: 2\nglossary:\n  来文: [外来文件]")
+
+
 def stale_ids_schema(book):
     book.write(".handbook/schemas/ids.schema.json", "{}\n")
 
@@ -247,6 +258,12 @@ WARNING_CASES = [
     ("stray file in records/", write("records/notes.txt", "随手记\n"), ("build",), "records/notes.txt:1:1", "W505"),
     ("file format 1", old_format_modeline, ("build",), "handbook.yml:1:1", "W506"),
     ("site_name differs from the title", sub("handbook.yml", "format: 2", "format: 2\ntitle: 别的手册"), ("check",), "mkdocs.yml:3:12", "W507"),
+    ("evidence kept shorter than what it approves", evidence_shorter, ("check",), f"{REG}:9:13", "W508"),
+    ("doubled full stop", sub(REG, "供查询和督办。", "供查询和督办。。"), ("check",), f"{REG}:8:41", "W509"),
+    ("deprecated term", glossary_variant, ("check",), f"{REG}:8:19", "W510"),
+    ("decision named as a task", sub(FAWEN, "name: 初核：送谁签发？", "name: 初核"), ("check",), f"{FAWEN}:16:11", "W511"),
+    ("permanent but not archived", sub(FAWEN_REG, "  retention: 2", "  retention: permanent"), ("check",), f"{FAWEN_REG}:29:14", "W512"),
+    ("source id shown to readers", sub(REG, "供查询和督办。", "供查询和督办（seeds/002）。"), ("check",), f"{REG}:8:42", "W513"),
 ]
 
 

@@ -38,7 +38,7 @@ def test_step_role_and_time_limit_changed(repo):
     repo.replace(SHOUWEN, "    role: office-director", "    role: general-manager")
     repo.replace(SHOUWEN, "amount: 2, unit: hour, from: 收到文件, urgency: urgent", "amount: 4, unit: hour, from: 收到文件, urgency: urgent")
     out, err = diff(repo)
-    assert "- 收文 第2步“阅读、拟办” 岗位：办公室主任 → 总经理\n" in out
+    assert "- 收文 第2步“拟办：是否为重要文件？” 岗位：办公室主任 → 总经理\n" in out
     assert "收文 第1步“签收、登记” 时限：紧急：自收到文件起2小时内、普通：自收到文件起12小时内 → 紧急：自收到文件起4小时内" in out
     line = repo.line_of(SHOUWEN, 'version: "1.0"')
     assert err.splitlines()[0] == (f"{SHOUWEN}:{line}:10: W502 “收文”内容有改动，但版本号仍是 1.0：提高 version，"
@@ -59,6 +59,14 @@ def test_record_retention_changed(repo):
     repo.replace("records/shouwen-register.yaml", "retention: 2", "retention: 10")
     out, _ = diff(repo)
     assert "- 收文登记簿 保存期限：二年 → 十年\n" in out
+
+
+def test_record_archive_class_and_secrecy_changed(repo):
+    repo.replace("records/shouwen-register.yaml", "retention: 2", "retention: 2\n  archive_class: permanent\n  archive_when: 次年6月底前")
+    repo.replace("records/shouwen-register.yaml", "paper: {", "secrecy: internal\npaper: {")
+    out, _ = diff(repo)
+    assert "- 收文登记簿 归档：不归档 → 次年6月底前归档，档案保管期限永久\n" in out
+    assert "- 收文登记簿 密级：未定 → 内部\n" in out
 
 
 def test_duty_and_task_added(repo):

@@ -15,6 +15,7 @@ from ..labels import STATUS_NAMES
 from ..model import as_list
 from . import cache
 from .context import Context
+from .prose import clauses, sentence, sentences
 from .typst_forms import SERIF, font_dir, job_json, template
 
 SANS = "Noto Sans SC"
@@ -23,7 +24,7 @@ BINDER = "binder.typ"
 
 
 def _text(value) -> str:
-    return "；".join(as_list(value))
+    return sentences(as_list(value))
 
 
 def binder_data(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> dict:
@@ -38,7 +39,7 @@ def binder_data(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -
             for st in p.steps:
                 details = _text(st.details)
                 if st.branches:
-                    details += ("；" if details else "") + "；".join(f"{b.label}→{way_on(p, b.next)}" for b in st.branches)
+                    details += sentence(clauses(f"{b.label}→{way_on(p, b.next)}" for b in st.branches))
                 steps.append([str(st.number), st.name, hb.role_title(st.role), details,
                               "、".join(t.short for t in st.time_limits) or "—",
                               "、".join(hb.records[r].title for r in st.records if r in hb.records) or "—"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..labels import ARCHIVE_CLASS_NAMES, URGENCY_NAMES
+from ..labels import ARCHIVE_CLASS_NAMES, SECRECY_NAMES, URGENCY_NAMES
 from . import cache
 from .context import Context
 from .escape import spreadsheet
@@ -24,14 +24,17 @@ def raci_table(ctx: Context) -> Table:
 
 def retention_table(ctx: Context) -> Table:
     hb = ctx.hb
-    header = ["表单编号", "表单", "编制", "填写", "审核", "保管", "保存期限", "保存年数", "归档期限", "销毁责任人", "说明"]
+    header = ["表单编号", "表单", "密级", "编制", "填写", "审核", "保管", "本单位保存期限", "保存年数", "归档时间", "档案保管期限",
+              "凭证所证明的记录", "销毁责任人", "说明"]
     rows = []
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
         lc = r.lifecycle
         years = str(lc.retention) if isinstance(lc.retention, int) else ""
-        rows.append([r.code, r.title, hb.role_title(lc.prepare), "、".join(map(hb.role_title, lc.fill)),
-                     "、".join(map(hb.role_title, lc.review)), hb.role_title(lc.keeper), lc.retention_label, years,
-                     ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", ""), hb.role_title(lc.destroy), lc.note or ""])
+        proves = "、".join(hb.records[x].title for x in r.evidences if x in hb.records)
+        rows.append([r.code, r.title, SECRECY_NAMES.get(r.secrecy or "", ""), hb.role_title(lc.prepare),
+                     "、".join(map(hb.role_title, lc.fill)), "、".join(map(hb.role_title, lc.review)), hb.role_title(lc.keeper),
+                     lc.retention_label, years, (lc.archive_when or "") if lc.archive_class else "不归档",
+                     ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", ""), proves, hb.role_title(lc.destroy), lc.note or ""])
     return header, rows
 
 

@@ -79,9 +79,9 @@ def spaced_title(title: str) -> float:
 
 def retention_note(hb: Handbook, r: RecordType) -> str:
     lc = r.lifecycle
-    text = f"保存期限：{lc.retention_label}"
+    text = f"保存期限：本单位{lc.retention_label}"
     if lc.archive_class:
-        text += f"（归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}）"
+        text += f"，归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}"
     if lc.destroy:
         text += f" · 销毁责任人：{hb.role_title(lc.destroy)}"
     return text

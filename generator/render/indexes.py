@@ -8,7 +8,16 @@ rewrite links inside raw HTML."""
 from __future__ import annotations
 
 from .. import analysis
-from ..labels import ARCHIVE_CLASS_NAMES, FREQUENCY_NAMES, KIND_NAMES, ROLE_KIND_NAMES, STATUS_NAMES, URGENCY_NAMES
+from ..labels import (
+    ARCHIVE_CLASS_NAMES,
+    ARCHIVE_CLASS_YEARS,
+    FREQUENCY_NAMES,
+    KIND_NAMES,
+    ROLE_KIND_NAMES,
+    SECRECY_NAMES,
+    STATUS_NAMES,
+    URGENCY_NAMES,
+)
 from ..model import Procedure, Role
 from . import pages as pg
 from .context import INDEX_PAGES, Context, procedure_page, record_page
@@ -56,16 +65,20 @@ def raci_page(ctx: Context) -> pg.IndexPage:
 
 def retention_page(ctx: Context) -> pg.IndexPage:
     to = pg.Linker(ctx, _page("retention"), html=True)
-    head = heading("编号", "表单", "编制", "填写", "审核", "保管", "保存期限", "归档期限", "销毁责任人", "说明")
+    head = heading("编号", "表单", "密级", "编制", "填写", "审核", "保管", "本单位保存期限", "归档时间", "档案保管期限", "销毁责任人", "说明")
     rows = []
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
         lc = r.lifecycle
-        rows.append((cell(r.code), cell(pg.Link(r.title, to.href(record_page(r)))), cell(to.role(lc.prepare)),
+        rows.append((cell(r.code), cell(pg.Link(r.title, to.href(record_page(r)))),
+                     cell(SECRECY_NAMES.get(r.secrecy or ""), empty="—"), cell(to.role(lc.prepare)),
                      cell(*to.roles(lc.fill)), cell(*to.roles(lc.review), empty="—"), cell(to.role(lc.keeper), empty="—"),
-                     cell(lc.retention_label, sort=f"{lc.retention_years:g}"), cell(ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", "—")),
+                     cell(lc.retention_label, sort=f"{lc.retention_years:g}"),
+                     cell(lc.archive_when if lc.archive_class else "不归档", empty="—"),
+                     cell(ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", "—"), sort=f"{ARCHIVE_CLASS_YEARS.get(lc.archive_class or '', 0):g}"),
                      cell(to.role(lc.destroy), empty="—"), cell(lc.note)))
     destroy = ctx.hb.procedures.get("biaodan-xiaohui")
-    return _index("retention", "每种表单/记录的保存期限和销毁责任人。", (Table(head, rows),), downloads="retention",
+    return _index("retention", "每种表单/记录的密级、在本单位的保存期限、归档时间和归档后的档案保管期限（国家档案局令第10号："
+                  "永久、定期30年、定期10年），以及到期销毁的责任人。", (Table(head, rows),), downloads="retention",
                   procedure=pg.Linker(ctx, _page("retention")).procedure(destroy.id) if destroy else None)
 
 

@@ -292,12 +292,15 @@ class RecordPage:
     kind: str
     paper: str
     retention: str
+    archive: str  # when and as what it is archived (国家档案局令第10号), or 不归档
+    secrecy: str | None
     keywords: tuple[str, ...]
     print_button: bool
     pdf: str | None
     purpose: Text
     stages: tuple[tuple[str, tuple[Ref, ...], str], ...]  # (stage, who or what, shown when empty)
     lifecycle_note: str | None
+    evidences: tuple[Ref, ...]  # the records whose entries this one is the approval evidence of
     retention_index: Link
     uses: tuple[RecordUseLine, ...]
     task_roles: tuple[Ref, ...]

@@ -3,7 +3,8 @@ A RecordPage written by record.md.j2."""
 
 from __future__ import annotations
 
-from ..labels import ARCHIVE_CLASS_NAMES, KIND_NAMES
+from ..analysis import archive_words
+from ..labels import KIND_NAMES, SECRECY_NAMES
 from ..model import RecordType, as_list
 from . import pages as pg
 from .context import Context, record_page
@@ -21,8 +22,9 @@ def record_data(ctx: Context, r: RecordType, form_html: str | None, pdf_name: st
         front=pg.FrontMatter(r.title, r.path, " ".join(as_list(r.purpose))[:120], ("表单", KIND_NAMES[r.kind]), 2),
         title=r.title, code=r.code, version=r.version, kind=KIND_NAMES[r.kind],
         paper=f"{r.paper_size} {'横向' if r.orientation == 'landscape' else '纵向'}", retention=r.lifecycle.retention_label,
-        keywords=tuple(r.keywords), print_button=bool(form_html), pdf=pdf_name or None, purpose=r.purpose,
-        stages=stages(r, to), lifecycle_note=r.lifecycle.note, retention_index=to.index("retention"),
+        archive=archive_words(r.lifecycle), secrecy=SECRECY_NAMES.get(r.secrecy or ""), keywords=tuple(r.keywords), print_button=bool(form_html), pdf=pdf_name or None, purpose=r.purpose,
+        stages=stages(r, to), lifecycle_note=r.lifecycle.note,
+        evidences=tuple(to.record(x) for x in r.evidences), retention_index=to.index("retention"),
         uses=tuple(use_line(p, s, to) for p, s in ctx.record_uses.get(r.id, [])),
         task_roles=tuple(to.role(role.id) for role in ctx.tasks_by_record.get(r.id, [])),
         instructions=r.instructions, form_html=form_html.strip() if form_html else None,
@@ -32,13 +34,13 @@ def record_data(ctx: Context, r: RecordType, form_html: str | None, pdf_name: st
 
 def stages(r: RecordType, to: pg.Linker) -> tuple[tuple[str, tuple[pg.Ref, ...], str], ...]:
     lc = r.lifecycle
-    archive = f"（归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}）" if lc.archive_class else ""
     return (
         ("编制", to.roles([lc.prepare]), ""),
         ("填写", to.roles(lc.fill), ""),
         ("审核", to.roles(lc.review), "—"),
         ("保管", to.roles([lc.keeper]), "—"),
-        ("保存期限", (lc.retention_label + archive,), ""),
+        ("本单位保存期限", (lc.retention_label,), ""),
+        ("归档", (archive_words(lc),), ""),
         ("销毁责任人", to.roles([lc.destroy]), "—"),
     )
 

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Text, as_list
-from . import escape
+from . import escape, prose
 from .pages import Link, Table
 
 # ---- Markdown ----
@@ -86,7 +86,7 @@ def markdown_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=_loader(), autoescape=False, finalize=md_ref, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, inline=inline, ref=md_ref, joined=joined, block=block, cell=cell, html=escape.html_line, attr=escape.html,
-                       yaml=lambda v: Markup(escape.yaml_value(v)), json=_json)
+                       yaml=lambda v: Markup(escape.yaml_value(v)), json=_json, sentence=prose.sentence)
     env.globals["html_table"] = html_table
     return env
 

@@ -46,15 +46,26 @@ def test_every_step_role_is_in_its_raci_row(pages):
 
 
 def test_each_record_retention_appears_once(pages):
-    rows = [r for r in table_rows(pages["indexes/retention.md"]) if r[0].startswith("GL/")]
+    from office_handbook.labels import ARCHIVE_CLASS_NAMES
+
+    table = table_rows(pages["indexes/retention.md"])
+    col = {link_text(c): i for i, c in enumerate(next(r for r in table if r and link_text(r[0]) == "编号"))}
+    rows = [r for r in table if r[0].startswith("GL/")]
     codes = [r[0] for r in rows]
     assert sorted(codes) == sorted(r.code for r in HB.records.values())
     assert len(codes) == len(set(codes))
     for r, row in zip(sorted(HB.records.values(), key=lambda r: (r.lifecycle.retention_years, r.code)), rows):
-        assert r.lifecycle.retention_label in row[6], (r.id, row[6])
-        if r.lifecycle.destroy:
-            assert HB.role_title(r.lifecycle.destroy) in row[8]
-    years = [float(re.search(r'data-sort="([\d.]+)"', row[6]).group(1)) for row in rows]
+        lc = r.lifecycle
+        assert lc.retention_label in row[col["本单位保存期限"]], (r.id, row)
+        archive_class = link_text(row[col["档案保管期限"]])
+        if lc.archive_class:  # the office's own period and the national class side by side
+            assert archive_class == ARCHIVE_CLASS_NAMES[lc.archive_class] and lc.archive_when and lc.archive_when in row[col["归档时间"]], (r.id, row)
+        else:
+            assert archive_class == "—" and "不归档" in row[col["归档时间"]], (r.id, row)
+        assert archive_class in ("永久", "定期30年", "定期10年", "—")
+        if lc.destroy:
+            assert HB.role_title(lc.destroy) in row[col["销毁责任人"]]
+    years = [float(re.search(r'data-sort="([\d.]+)"', row[col["本单位保存期限"]]).group(1)) for row in rows]
     assert years == sorted(years)
 
 
