@@ -69,3 +69,11 @@ def test_sentences_and_clauses_never_double_marks():
     assert joined == "核对申请单。盖章。登记。同意→第3步；不同意→结束"
     for pair in ("。。", "。；", "；。"):
         assert pair not in joined
+
+
+def test_a_standard_named_in_its_title_is_not_an_internal_id(book):
+    book.replace("handbook.yml", "source_titles:", "source_titles:\n  DA/T 22-2015: DA/T 22-2015《归档文件整理规则》")
+    book.replace("records/shouwen-register.yaml", "供查询和督办。", "供查询和督办（按 DA/T 22-2015 整理，seeds/002）。")
+    book.replace("records/shouwen-register.yaml", "sources:\n", "sources:\n  - {doc: DA/T 22-2015, section: 分类}\n")
+    lines = [line for line in book.run("check").out.splitlines() if " W513 " in line]
+    assert len(lines) == 1 and "seeds/002" in lines[0], lines

@@ -42,7 +42,7 @@ def test_every_step_role_is_in_its_raci_row(pages):
             cell = link_text(letters[HB.role_title(s.role)])
             assert ("A" if s.is_decision else "R") in cell, (p.id, s.id, s.role, cell)
         assert "A" in link_text(letters[HB.role_title(p.owner)]), (p.id, p.owner)
-    assert raci(ctx, HB.procedures["shouwen"])["office-clerk"] == "R"
+    assert "R" in raci(ctx, HB.procedures["shouwen"])["office-clerk"]
 
 
 def test_each_record_retention_appears_once(pages):
