@@ -19,7 +19,7 @@ from .pipeline import Checked
 from .render.nav import build_nav
 from .render.static import CSS, JS
 
-_CHART = re.compile(r'<div class="hb-chart" markdown>\n\n!\[[^\n]*\]\(([a-z0-9-]+)\.svg\)\{ \.hb-chart-img data-chart="[a-z0-9-]+" \}\n\n</div>')
+_CHART = re.compile(r'<div class="hb-chart"( tabindex="0" role="region" aria-label="[^"]*")? markdown>\n\n!\[[^\n]*\]\(([a-z0-9-]+)\.svg\)\{ \.hb-chart-img data-chart="[a-z0-9-]+" \}\n\n</div>')
 # written as text: PyYAML cannot dump the tag that makes MkDocs call the slug factory
 EXTENSIONS = """markdown_extensions:
   - tables
@@ -45,11 +45,11 @@ def inline_charts(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
         folder = path.rsplit("/", 1)[0]
 
         def inline(m: re.Match, folder: str = folder) -> str:
-            svg = files.get(f"{folder}/{m.group(1)}.svg")
+            svg = files.get(f"{folder}/{m.group(2)}.svg")
             if not isinstance(svg, str):
                 return m.group(0)
             svg = re.sub(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", "", svg)
-            return '<div class="hb-chart">\n' + re.sub(r"\n\s*\n", "\n", svg).strip() + "\n</div>"
+            return f'<div class="hb-chart"{m.group(1) or ""}>\n' + re.sub(r"\n\s*\n", "\n", svg).strip() + "\n</div>"
 
         out[path] = _CHART.sub(inline, content)
     return out

@@ -65,17 +65,18 @@ def raci_page(ctx: Context) -> pg.IndexPage:
 
 def retention_page(ctx: Context) -> pg.IndexPage:
     to = pg.Linker(ctx, _page("retention"), html=True)
-    head = heading("编号", "表单", "密级", "编制", "填写", "审核", "保管", "本单位保存期限", "归档时间", "档案保管期限", "销毁责任人", "说明")
+    # the notes and the preparing office are on each record's page and in the downloads: here they made rows a screen tall
+    head = heading("编号", "表单", "密级", "填写", "审核", "保管", "本单位保存期限", "归档时间", "档案保管期限", "销毁责任人")
     rows = []
     for r in sorted(ctx.records(), key=lambda r: (r.lifecycle.retention_years, r.code)):
         lc = r.lifecycle
         rows.append((cell(r.code), cell(pg.Link(r.title, to.href(record_page(r)))),
-                     cell(SECRECY_NAMES.get(r.secrecy or ""), empty="—"), cell(to.role(lc.prepare)),
+                     cell(SECRECY_NAMES.get(r.secrecy or ""), empty="—"),
                      cell(*to.roles(lc.fill)), cell(*to.roles(lc.review), empty="—"), cell(to.role(lc.keeper), empty="—"),
                      cell(lc.retention_label, sort=f"{lc.retention_years:g}"),
                      cell(lc.archive_when if lc.archive_class else "不归档", empty="—"),
                      cell(ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", "—"), sort=f"{ARCHIVE_CLASS_YEARS.get(lc.archive_class or '', 0):g}"),
-                     cell(to.role(lc.destroy), empty="—"), cell(lc.note)))
+                     cell(to.role(lc.destroy), empty="—")))
     destroy = ctx.hb.procedures.get("biaodan-xiaohui")
     return _index("retention", "每种表单/记录的密级、在本单位的保存期限、归档时间和归档后的档案保管期限（国家档案局令第10号："
                   "永久、定期30年、定期10年），以及到期销毁的责任人。", (Table(head, rows),), downloads="retention",
