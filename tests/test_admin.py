@@ -40,7 +40,9 @@ def test_exports_agree_with_the_model(book, tmp_path):
     rows = list(csv.reader(io.StringIO((out / "docs/indexes/retention.csv").read_bytes().decode("utf-8-sig"))))
     assert rows[0][:2] == ["表单编号", "表单"]
     assert {r[0] for r in rows[1:]} == {"GL/YJ-BG-01", "GL/YJ-BG-02"}
-    assert all(r[6] == "二年" and r[7] == "2" for r in rows[1:])
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert all(r[col["本单位保存期限"]] == "二年" and r[col["保存年数"]] == "2" for r in rows[1:])
+    assert all(r[col["归档时间"]] == "不归档" and r[col["档案保管期限"]] == "" for r in rows[1:])
     raci_rows = list(csv.reader(io.StringIO((out / "docs/indexes/raci.csv").read_bytes().decode("utf-8-sig"))))
     header = raci_rows[0]
     shouwen = next(r for r in raci_rows if r[0] == "LC-GW-01")
