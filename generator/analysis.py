@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .labels import ARCHIVE_CLASS_NAMES, ARCHIVE_CLASS_YEARS
+from .labels import ARCHIVE_CLASS_YEARS
 from .model import Handbook, Lifecycle, Procedure, RecordType
 
 
@@ -107,7 +107,7 @@ def archive_words(lc: Lifecycle) -> str:
     if not lc.archive_class:
         return "不归档"
     when = f"{lc.archive_when}归档" if lc.archive_when else "归档"
-    return f"{when}，档案保管期限{ARCHIVE_CLASS_NAMES[lc.archive_class]}"
+    return f"{when}，档案保管期限{lc.archive_label}"
 
 
 def kept_years(r: RecordType) -> float:

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 
 from .analysis import kept_years, overdue, review
-from .labels import ARCHIVE_CLASS_NAMES
 from .model import Handbook, Procedure, RecordType, Role, Src, Step
 from .problems import Pos, Problem, sort_problems
 from .schema import suggest
@@ -267,7 +266,7 @@ def check_changelog(hb: Handbook, today: dt.date) -> Iterator[Problem]:
 
 def _kept_words(r: RecordType) -> str:
     lc = r.lifecycle
-    return f"归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}" if lc.archive_class else f"保存{lc.retention_label}"
+    return f"归档后{lc.archive_label}" if lc.archive_class else f"保存{lc.retention_label}"
 
 
 def check_evidence_retention(hb: Handbook, today: dt.date) -> Iterator[Problem]:
@@ -286,7 +285,7 @@ def check_archive_info(hb: Handbook, today: dt.date) -> Iterator[Problem]:
         lc = r.lifecycle
         if lc.archive_class and not lc.archive_when:
             yield Problem(hb.sources.pos(r.src, "lifecycle", "archive_class"), "W512",
-                          f"“{r.title}”归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}，但没有写何时归档：补上 lifecycle.archive_when（如“次年6月底前”）。")
+                          f"“{r.title}”归档后{lc.archive_label}，但没有写何时归档：补上 lifecycle.archive_when（如“次年6月底前”）。")
         elif lc.archive_when and not lc.archive_class:
             yield Problem(hb.sources.pos(r.src, "lifecycle", "archive_when"), "W512",
                           f"“{r.title}”写了归档时间，但没有写档案保管期限：补上 lifecycle.archive_class（permanent、30y 或 10y）。")

@@ -2,17 +2,19 @@
 files and the hand-written policy pages). Pure: file texts and the glossary in, problems out.
 
 A hit is first found by a regular expression over the whole file (fast, and most files have none);
-only then is a YAML file composed, to tell text values from keys and comments and to skip the keys
-whose text is not ours to word (search synonyms, quoted source titles, history)."""
+only then is the file's node tree used (the loaded document's own, composed once for positions and
+lint alike), to tell text values from keys and comments and to skip the keys whose text is not ours
+to word (search synonyms, quoted source titles, history)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import yaml
 
 from .problems import Pos, Problem
+from .yamlsource import Document
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # two marks where one belongs: 。。 。； ；。 ，。 、、 …
@@ -34,12 +36,8 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 class _Values:
     """Which stretches of a YAML file are text values, and under which keys."""
 
-    def __init__(self, text: str):
+    def __init__(self, root: yaml.Node | None):
         self.spans: list[tuple[int, int, frozenset[str]]] = []
-        try:
-            root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError:
-            root = None
         self._walk(root, frozenset())
 
     def _walk(self, node: yaml.Node | None, keys: frozenset[str]) -> None:
@@ -103,11 +101,20 @@ def _inside(text: str, index: int, length: int, preferred: str) -> bool:
     return False
 
 
-def lint_yaml(path: str, text: str, glossary: Mapping[str, list[str]], internal: Iterable[str] = ()) -> list[Problem]:
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+
+
+def lint_yaml(path: str, text: str, glossary: Mapping[str, list[str]], internal: Iterable[str] = (),
+              tree: Callable[[], yaml.Node | None] | None = None) -> list[Problem]:
+    """`tree`: the file's node tree when the caller already has (or will need) it; else composed here."""
     hits = list(_hits(text, glossary, internal))
     if not hits:
         return []
-    values = _Values(text)
+    values = _Values(tree() if tree else _compose(text))
     out = []
     for index, code, message, exempt in hits:
         keys = values.keys_at(index)
@@ -124,13 +131,13 @@ def lint_markdown(path: str, text: str, glossary: Mapping[str, list[str]], inter
             if any(a <= index < b for a, b in prose)]
 
 
-def lint_texts(yaml_texts: Mapping[str, str], markdown_texts: Mapping[str, str],
+def lint_texts(documents: Iterable[Document], markdown_texts: Mapping[str, str],
                glossary: Mapping[str, list[str]], internal: Iterable[str] = ()) -> list[Problem]:
     """`internal`: the ids of sources (seeds/002 …), which readers should never see in the text."""
     internal = sorted(set(internal))
     problems = []
-    for path, text in yaml_texts.items():
-        problems += lint_yaml(path, text, glossary, internal)
+    for doc in documents:
+        problems += lint_yaml(doc.path, doc.text, glossary, internal, doc.tree)
     for path, text in markdown_texts.items():
         problems += lint_markdown(path, text, glossary, internal)
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .labels import FREQUENCY_NAMES, RETENTION_NAMES, UNIT_NAMES, URGENCY_NAMES, cn_number
+from .labels import ARCHIVE_CLASS_NAMES, FREQUENCY_NAMES, RETENTION_NAMES, UNIT_NAMES, URGENCY_NAMES, cn_number
 from .yamlsource import SourceMap
 
 Text = str | list[str] | None
@@ -274,6 +274,11 @@ class Lifecycle:
         if isinstance(self.retention, int):
             return f"{cn_number(self.retention)}年"
         return RETENTION_NAMES[self.retention]
+
+    @property
+    def archive_label(self) -> str:
+        """永久 / 定期30年 / 定期10年, or "" for a record that is not archived."""
+        return ARCHIVE_CLASS_NAMES.get(self.archive_class or "", "")
 
     @property
     def retention_years(self) -> float:

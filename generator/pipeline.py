@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from .editor_schema import stale_schemas
 from .lint import lint_texts
 from .loader import Loaded, load
 from .migrate import format_problems
-from .model import Handbook
+from .model import Handbook, Procedure, RecordType, Role, Source
 from .problems import Pos, Problem, sort_problems
 
 
@@ -53,9 +54,17 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
     return Checked(root, loaded.handbook, settings, problems)
 
 
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def _sources(hb: Handbook) -> Iterator[tuple[Procedure | RecordType | Role, int, Source]]:
+    for obj in [*hb.procedures.values(), *hb.records.values(), *hb.roles.values()]:
+        for i, s in enumerate(obj.sources):
+            yield obj, i, s
+
+
 def text_problems(root: Path, hb: Handbook, settings: Settings) -> list[Problem]:
     """W509/W510/W513: punctuation, deprecated terms and source ids in the YAML text values and the policy pages."""
-    yaml_texts = {path: doc.text for path, doc in hb.sources.documents.items()}
     pages = {}
     for policy in hb.policies.values():
         try:
@@ -63,20 +72,15 @@ def text_problems(root: Path, hb: Handbook, settings: Settings) -> list[Problem]
         except (OSError, UnicodeDecodeError):
             continue
     # an id is internal unless its title shows it (DA/T 22-2015《归档文件整理规则》 is a public name; seeds/002 is not)
-    internal = {s.doc for obj in [*hb.procedures.values(), *hb.records.values(), *hb.roles.values()] for s in obj.sources
-                if not re.search("[\u3400-\u9fff]", s.doc) and s.doc not in settings.source_titles.get(s.doc, "")}
-    return lint_texts(yaml_texts, pages, settings.glossary, internal)
+    internal = {s.doc for _, _, s in _sources(hb) if not _CJK.search(s.doc) and s.doc not in settings.source_titles.get(s.doc, "")}
+    return lint_texts(hb.sources.documents.values(), pages, settings.glossary, internal)
 
 
 def source_title_problems(hb: Handbook, settings: Settings) -> list[Problem]:
     """W513: readers see a source's title, never an internal id such as seeds/002."""
-    out = []
-    for obj in [*hb.procedures.values(), *hb.records.values(), *hb.roles.values()]:
-        for i, s in enumerate(obj.sources):
-            if s.doc not in settings.source_titles and not re.search("[\u3400-\u9fff]", s.doc):
-                out.append(Problem(hb.sources.pos(obj.src, "sources", i, "doc"), "W513",
-                                   f"来源 \"{s.doc}\" 在页面上会原样显示：在 handbook.yml 的 source_titles 中写上它的名称（如 {s.doc}: 《……》）。"))
-    return out
+    return [Problem(hb.sources.pos(obj.src, "sources", i, "doc"), "W513",
+                    f"来源 \"{s.doc}\" 在页面上会原样显示：在 handbook.yml 的 source_titles 中写上它的名称（如 {s.doc}: 《……》）。")
+            for obj, i, s in _sources(hb) if s.doc not in settings.source_titles and not _CJK.search(s.doc)]
 
 
 def site_name_problems(root: Path, settings: Settings) -> list[Problem]:

@@ -44,12 +44,16 @@ class Document:
     node: yaml.MappingNode | None = None  # parsed again from `text` when a position is first needed
     data: object = None
 
+    def tree(self) -> yaml.Node | None:
+        """The node tree, composed from the text the first time it is asked for."""
+        if self.node is None and self.text:
+            self.node = _compose(self.text)
+        return self.node
+
     def pos(self, path: PathKey = (), key: bool = False) -> Pos:
         """Position of the value at `path` (or of its key), falling back to the nearest parent.
         Positions are looked up in the node tree only when a problem needs one."""
-        if self.node is None and self.text:
-            self.node = _compose(self.text)
-        node, key_node = self.node, None
+        node, key_node = self.tree(), None
         for part in path:
             found = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..labels import ARCHIVE_CLASS_NAMES, SECRECY_NAMES, URGENCY_NAMES
+from ..labels import SECRECY_NAMES, URGENCY_NAMES
 from . import cache
 from .context import Context
 from .escape import spreadsheet
@@ -34,7 +34,7 @@ def retention_table(ctx: Context) -> Table:
         rows.append([r.code, r.title, SECRECY_NAMES.get(r.secrecy or "", ""), hb.role_title(lc.prepare),
                      "、".join(map(hb.role_title, lc.fill)), "、".join(map(hb.role_title, lc.review)), hb.role_title(lc.keeper),
                      lc.retention_label, years, (lc.archive_when or "") if lc.archive_class else "不归档",
-                     ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", ""), proves, hb.role_title(lc.destroy), lc.note or ""])
+                     lc.archive_label, proves, hb.role_title(lc.destroy), lc.note or ""])
     return header, rows
 
 

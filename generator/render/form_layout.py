@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..labels import ARCHIVE_CLASS_NAMES
 from ..model import FormField, Handbook, RecordType
 from .textwidth import LATIN_SERIF, ems
 
@@ -81,7 +80,7 @@ def retention_note(hb: Handbook, r: RecordType) -> str:
     lc = r.lifecycle
     text = f"保存期限：本单位{lc.retention_label}"
     if lc.archive_class:
-        text += f"，归档后{ARCHIVE_CLASS_NAMES[lc.archive_class]}"
+        text += f"，归档后{lc.archive_label}"
     if lc.destroy:
         text += f" · 销毁责任人：{hb.role_title(lc.destroy)}"
     return text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .. import analysis
 from ..labels import (
-    ARCHIVE_CLASS_NAMES,
     ARCHIVE_CLASS_YEARS,
     FREQUENCY_NAMES,
     KIND_NAMES,
@@ -75,7 +74,7 @@ def retention_page(ctx: Context) -> pg.IndexPage:
                      cell(*to.roles(lc.fill)), cell(*to.roles(lc.review), empty="—"), cell(to.role(lc.keeper), empty="—"),
                      cell(lc.retention_label, sort=f"{lc.retention_years:g}"),
                      cell(lc.archive_when if lc.archive_class else "不归档", empty="—"),
-                     cell(ARCHIVE_CLASS_NAMES.get(lc.archive_class or "", "—"), sort=f"{ARCHIVE_CLASS_YEARS.get(lc.archive_class or '', 0):g}"),
+                     cell(lc.archive_label, empty="—", sort=f"{ARCHIVE_CLASS_YEARS.get(lc.archive_class or '', 0):g}"),
                      cell(to.role(lc.destroy), empty="—")))
     destroy = ctx.hb.procedures.get("biaodan-xiaohui")
     return _index("retention", "每种表单/记录的密级、在本单位的保存期限、归档时间和归档后的档案保管期限（国家档案局令第10号："
