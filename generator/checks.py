@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from .analysis import kept_years, overdue, review
+from .config import Settings
+from .history import Head
 from .model import Handbook, Procedure, RecordType, Role, Src, Step
 from .problems import Pos, Problem, sort_problems
-from .schema import suggest
-from .yamlsource import SourceMap
+from .typos import value_slip
+from .yamlsource import Document, SourceMap
 
 END = "end"
 Check = Callable[[Handbook, dt.date], Iterable[Problem]]
 
 
-def _missing(code: str, what: str, value: str, pos: Pos, known: Iterable[str], hint: str = "") -> Problem:
-    return Problem(pos, code, f"{what} \"{value}\" 不存在{hint}{suggest(value, known)}")
+def _missing(code: str, what: str, value: str, pos: Pos, known: Iterable[str], hint: str = "",
+             titles: Mapping[str, str] | None = None) -> Problem:
+    return Problem(pos, code, f"{what} \"{value}\" 不存在{hint}{titled_suggestion(value, known, titles or {})}")
+
+
+def titled_suggestion(value: str, known: Iterable[str], titles: Mapping[str, str]) -> str:
+    """`，是否应为 "shouwen-register"（收文登记簿）？`: the nearest id, with its title so the reader can tell."""
+    match = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    if not match:
+        return "。"
+    title = titles.get(match[0])
+    return f"，是否应为 \"{match[0]}\"" + (f"（{title}）" if title and title != match[0] else "") + "？"
 
 
 # what a reference to each kind of thing is called when it names nothing: code, name, where the ids come from
@@ -31,17 +44,34 @@ _REFERENCES = {
 
 class _References:
     """The ids a reference may name, by kind. A check yields the problem of a reference that names
-    nothing; positions are looked up only for those."""
+    nothing; positions are looked up only for those. An id that git's HEAD still has (the file was
+    deleted in the working tree) is told as deleted, not matched to a look-alike."""
 
-    def __init__(self, hb: Handbook):
+    def __init__(self, hb: Handbook, head: Head | None = None):
         self.known: dict[str, Collection[str]] = {**hb.known_ids, "policy": hb.policies}
+        self.titles: dict[str, Mapping[str, str]] = {
+            "procedure": {k: p.title for k, p in hb.procedures.items()}, "record": {k: r.title for k, r in hb.records.items()},
+            "role": {k: r.title for k, r in hb.roles.items()}, "policy": {k: p.title for k, p in hb.policies.items()}}
         self.sources = hb.sources
+        self.head = head
 
     def ref(self, kind: str, value: str, src: Src, *keys: object) -> Iterator[Problem]:
-        known = self.known[kind]
-        if value not in known:
-            code, what, hint = _REFERENCES[kind]
-            yield _missing(code, what, value, self.sources.pos(src, *keys), known, hint)
+        if value not in self.known[kind]:
+            yield self.missing(kind, value, self.sources.pos(src, *keys))
+
+    def missing(self, kind: str, value: str, pos: Pos) -> Problem:
+        code, what, hint = _REFERENCES[kind]
+        deleted = self.head.deleted(kind, value) if self.head is not None else None
+        if deleted:
+            return Problem(pos, code, f"{what} \"{value}\" 已在工作区删除（HEAD 中仍有 {deleted}）：请同时删除对它的引用，或恢复该文件。")
+        slip = value_slip(value)
+        if slip:
+            j, why = slip
+            line = self.sources.documents[pos.path].text.split("\n")[pos.line - 1] if pos.path in self.sources else ""
+            col = pos.col + j if line[pos.col - 1:pos.col - 1 + len(value)] == value else pos.col
+            return Problem(Pos(pos.path, pos.line, col), code,
+                           f"{what} \"{value}\" 不存在：第 {pos.line} 行" + (f"第 {col} 列" if why.startswith("是") else "") + f"{why}。")
+        return _missing(code, what, value, pos, self.known[kind], hint, self.titles[kind])
 
     def optional_ref(self, kind: str, value: str | None, src: Src, *keys: object) -> Iterator[Problem]:
         """A reference that may be left out (nothing written: nothing to check)."""
@@ -49,8 +79,8 @@ class _References:
             yield from self.ref(kind, value, src, *keys)
 
 
-def check_references(hb: Handbook, today: dt.date) -> Iterator[Problem]:
-    refs = _References(hb)
+def check_references(hb: Handbook, today: dt.date, head: Head | None = None) -> Iterator[Problem]:
+    refs = _References(hb, head)
     for p in hb.procedures.values():
         yield from _procedure_references(refs, p)
     for r in hb.records.values():
@@ -92,8 +122,9 @@ def _record_references(refs: _References, r: RecordType) -> Iterator[Problem]:
         yield from refs.optional_ref("role", x, r.src, "lifecycle", "review", i)
     yield from refs.optional_ref("role", lc.keeper, r.src, "lifecycle", "keeper")
     yield from refs.optional_ref("role", lc.destroy, r.src, "lifecycle", "destroy")
-    for i, a in enumerate(r.approvals):
-        yield from refs.optional_ref("role", a.role, r.src, "approvals", i, "role")
+    for i, b in enumerate(r.layout):
+        if b.kind == "approval":
+            yield from refs.optional_ref("role", b.role, r.src, "layout", i, "role")
     for i, x in enumerate(r.evidences):
         yield from refs.ref("record", x, r.src, "evidences", i)
 
@@ -158,7 +189,8 @@ def flow_problems(p: Procedure, sources: SourceMap) -> Iterator[Problem]:
     for s in p.steps:
         ids.setdefault(s.id, s.index)
     yield from _step_id_problems(p, ids, sources)
-    wiring = [problem for s in p.steps for problem in _wiring_problems(s, ids, sources)]
+    names = {s.id: s.name for s in reversed(p.steps)}  # a step's name, for a did-you-mean
+    wiring = [problem for s in p.steps for problem in _wiring_problems(s, ids, sources, names)]
     yield from wiring
     if not p.steps:
         return
@@ -187,7 +219,7 @@ def _ways_on(s: Step) -> list[tuple[str, Src]]:
     return [(s.next, s.src)] if s.next else [(b.next, b.src) for b in s.branches]
 
 
-def _wiring_problems(s: Step, ids: dict[str, int], sources: SourceMap) -> Iterator[Problem]:
+def _wiring_problems(s: Step, ids: dict[str, int], sources: SourceMap, names: Mapping[str, str]) -> Iterator[Problem]:
     if s.next and s.branches:
         yield Problem(sources.pos(s.src, "next", key=True), "E406", f"第 {s.number} 步同时写了 next 和 branches：普通步骤只写 next，判断步骤只写 branches。")
         return
@@ -204,7 +236,8 @@ def _wiring_problems(s: Step, ids: dict[str, int], sources: SourceMap) -> Iterat
         if target == s.id:
             yield Problem(sources.pos(src, "next"), "E407", f"第 {s.number} 步“{s.name}”指向了自己：请改成下一步的 id 或 end。")
         elif target != END and target not in ids:
-            yield Problem(sources.pos(src, "next"), "E204", f"下一步 \"{target}\" 不存在{suggest(target, ids)}可用的步骤：{'、'.join(ids)}，或 end。")
+            yield Problem(sources.pos(src, "next"), "E204",
+                          f"下一步 \"{target}\" 不存在{titled_suggestion(target, ids, names)}可用的步骤：{'、'.join(ids)}，或 end。")
 
 
 def _edges(p: Procedure, ids: dict[str, int]) -> dict[str, list[str]]:
@@ -307,13 +340,58 @@ def check_decision_names(hb: Handbook, today: dt.date) -> Iterator[Problem]:
                               f"判断步骤“{s.name}”的名称不是问题：写成这一步要判断的问题（以“？”结尾，或含“是否”“吗”），如“是否同意？”“审查是否通过？”。")
 
 
+def check_form_fit(hb: Handbook, today: dt.date) -> Iterator[Problem]:
+    """E410: a sheet must fit its paper at the type floors (labels 10.5 pt, text 9 pt) with room to write."""
+    from .render.form_layout import overflow
+
+    for r in hb.records.values():
+        lacking = overflow(r)
+        if lacking > 0:
+            ways = ["减少栏目或多行栏的行数"]
+            if r.kind == "form":
+                ways += ["改用 paper: {size: A4, orientation: portrait}"] if r.paper_size == "A5" else []
+                ways += [f"写 pages: {max(1, r.pages) + 1}（表单续印下一页）"]
+            paper = "半张 A4（存根或正本）" if r.kind == "certificate" else f"{r.paper_size} 纸"
+            yield Problem(hb.sources.pos(r.src, "layout" if "layout" in hb.sources.text(r.src.path) else "kind"), "E410",
+                          f"表单“{r.title}”在正式字号（栏目名 10.5 磅、其他文字不小于 9 磅）下放不下{paper}，"
+                          f"还差约 {lacking:.0f} 毫米：{'，或'.join(ways)}。")
+
+
 CHECKS: list[Check] = [check_references, check_unique_codes, check_categories, check_reporting, check_risk_ids, check_flow,
-                       check_review, check_changelog, check_evidence_retention, check_archive_info, check_decision_names]
+                       check_review, check_changelog, check_evidence_retention, check_archive_info, check_decision_names,
+                       check_form_fit]
 
 
-def run_checks(hb: Handbook, today: dt.date | None = None) -> list[Problem]:
+def run_checks(hb: Handbook, today: dt.date | None = None, *, head: Head | None = None) -> list[Problem]:
+    """Every check's problems; `head` (what git's HEAD holds) tells a deleted file's references as such."""
     today = today or dt.date.today()
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(hb, today))
+        problems.extend(check_references(hb, today, head) if check is check_references else check(hb, today))
     return sort_problems(problems)
+
+
+# ---- handbook.yml: the ids and names its settings refer to ------------------------------------------
+
+def check_settings(hb: Handbook, settings: Settings, doc: Document | None, head: Head | None = None) -> list[Problem]:
+    """E203 for an owners key that is no role, E202 for a popular record that is no record, W514 for a
+    category no procedure has: each at its line:col in handbook.yml."""
+    if doc is None:
+        return []
+    refs = _References(hb, head)
+    out = []
+    for role_id in settings.owners:
+        if role_id not in refs.known["role"]:
+            out.append(refs.missing("role", role_id, doc.pos(("owners", role_id), key=True)))
+    for i, record_id in enumerate(settings.popular_records):
+        if record_id not in refs.known["record"]:
+            out.append(refs.missing("record", record_id, doc.pos(("popular_records", i))))
+    used = {p.category for p in hb.procedures.values()}
+    if hb.procedures:
+        for i, name in enumerate(settings.categories):
+            if name not in used:
+                near = difflib.get_close_matches(name, sorted(used), n=1, cutoff=0.5)
+                hint = f"是否应为“{near[0]}”？" if near else f"流程用到的类别：{'、'.join(sorted(used))}。"
+                out.append(Problem(doc.pos(("categories", i)), "W514",
+                                   f"categories 中的类别“{name}”没有任何流程（流程的 category 都不是它），网站不会列出它：{hint}"))
+    return out

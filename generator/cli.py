@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -333,7 +335,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import DiffError, compare, load_at_ref, to_markdown
+    from .diff import DiffError, compare, load_at_ref, render
     from .pipeline import check
 
     root = _root(args)
@@ -346,10 +348,129 @@ def cmd_diff(args) -> int:
     except DiffError as exc:
         raise UsageError(str(exc)) from None
     changes = compare(base, checked.handbook)
-    print(to_markdown(changes, args.base), end="")
+    print(render(changes, args.base, args.format), end="")
     for problem in changes.problems:
         print(problem, file=sys.stderr)
     return EXIT_OK
+
+
+def _docs_and_config(root: Path, args) -> tuple[Path, Path]:
+    from .mkdocs_yml import docs_dir_of
+
+    config_file = Path(args.config_file) if getattr(args, "config_file", None) else root / "mkdocs.yml"
+    return docs_dir_of(config_file), config_file
+
+
+def cmd_where(args) -> int:
+    from .pipeline import check
+    from .where import KIND_NAMES, KINDS, kinds_of, title_of, uses
+
+    root = _root(args)
+    hb = check(root, _today(args)).handbook
+    kinds = [args.kind] if args.kind else kinds_of(hb, args.id)
+    if not kinds or (args.kind and args.id not in hb.known_ids[args.kind]):
+        from .schema import suggest
+
+        known = {i for k in (kinds or KINDS) for i in hb.known_ids[k]}
+        what = KIND_NAMES[args.kind] if args.kind else "岗位、表单或流程"
+        raise UsageError(f"没有 id 为 \"{args.id}\" 的{what}{suggest(args.id, known).rstrip('。')}")
+    docs_dir, config_file = _docs_and_config(root, args)
+    for kind in kinds:
+        found = uses(root, hb, kind, args.id, docs_dir, config_file)
+        refs = [u for u in found if u.role != "define"]
+        files = len({u.path for u in found})
+        print(f"{KIND_NAMES[kind]} {args.id}（{title_of(hb, kind, args.id)}）：{len(refs)} 处引用，在 {files} 个文件中")
+        for u in found:
+            print(f"  {u}")
+    return EXIT_OK
+
+
+def cmd_rename(args) -> int:
+    from .pipeline import check
+    from .rename import RenameError, apply, plan
+    from .where import KIND_NAMES, title_of
+
+    root = _root(args)
+    today = _today(args)
+    before = check(root, today)
+    if before.errors:
+        _print_problems(before.errors, "text")
+        print(f"手册现在有 {len(before.errors)} 个错误：请先改好（handbook check），再改名，这样改名后的检查才说明问题。",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    hb = before.handbook
+    docs_dir, config_file = _docs_and_config(root, args)
+    try:
+        p = plan(root, hb, args.kind, args.old, args.new, docs_dir, config_file)
+    except RenameError as exc:
+        raise UsageError(str(exc)) from None
+    if p.fixed:
+        for u in p.fixed:
+            print(f"{u.path}:{u.line}:{u.col}: {u.keys} 用了引号内的转义或多行写法，无法自动改：请先写成 {args.old}。", file=sys.stderr)
+        print("未改动任何文件。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    name = KIND_NAMES[args.kind]
+    print(f"{name} {args.old}（{title_of(hb, args.kind, args.old)}）改名为 {args.new}：")
+    print(f"  移动 {p.move[0]} → {p.move[1]}")
+    for edit in p.edits:
+        print(f"  {edit}")
+    schema_note = _schema_note(root)
+    if schema_note:
+        print(f"  {schema_note}")
+    count = f"{len(p.edits) + bool(schema_note)} 处修改，{len(p.files) + bool(schema_note)} 个文件"
+    if args.dry_run:
+        print(f"（--dry-run：未写出任何文件）共 {count}。去掉 --dry-run 即改名；改名后运行完整检查，不通过时全部还原。", file=sys.stderr)
+        return EXIT_OK
+    after_check: list = []
+
+    def after(tx) -> bool:
+        _refresh_editor_ids(root, tx)
+        checked = check(root, today)
+        after_check.append(checked)
+        return not checked.errors
+
+    try:
+        kept = apply(root, p, after)
+    except KeyboardInterrupt:
+        print("已中断：全部文件已还原，未改名。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # any failure: the files are back as they were
+        print(f"改名失败（{type(exc).__name__}: {exc}）：全部文件已还原，未改名。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not kept:
+        checked = after_check[-1]
+        _print_problems(checked.errors, "text")
+        print(f"改名后检查发现 {len(checked.errors)} 个错误：全部文件已还原，未改名。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    checked = after_check[-1]
+    for w in checked.warnings:
+        print(w)
+    print(f"已改名：{count}；检查通过（{len(checked.warnings)} 个警告）。旧页面地址会跳转到新页面（handbook.yml 的 redirects）。"
+          "请检查 git diff 后提交。", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema_note(root: Path) -> str:
+    from .editor_schema import IDS_FILE
+
+    return f"更新 {IDS_FILE}（编辑器补全用的 id 列表）" if (root / IDS_FILE).is_file() else ""
+
+
+def _refresh_editor_ids(root: Path, tx) -> None:
+    """The editor's id list, written again when it is there and ours (else `handbook check` warns W504)."""
+    from .config import read_settings
+    from .editor_schema import IDS_FILE, IDS_TITLE, ids_schema_text
+    from .loader import load
+
+    path = root / IDS_FILE
+    if not path.is_file():
+        return
+    old = path.read_text(encoding="utf-8", errors="replace")
+    if IDS_TITLE not in old:
+        return
+    text = ids_schema_text(load(root, names=read_settings(root)[0].names).handbook)
+    if text != old:
+        tx.write(IDS_FILE, text)
 
 
 def cmd_review(args) -> int:
@@ -492,63 +613,179 @@ def cmd_migrate(args) -> int:
     return EXIT_OK
 
 
+# argparse's own words (it looks them up with gettext's `_` when it runs): the headings, the -h help
+# and its error messages, so that every `--help` and every usage error reads in Chinese.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必须写的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s（用 -h 查看可用的参数）",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r 不是可选的值（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "后面要写一个值",
+    "expected at least one argument": "后面至少要写一个值",
+    "expected at most one argument": "后面最多写一个值",
+    "expected %s argument": "后面要写 %s 个值",
+    "expected %s arguments": "后面要写 %s 个值",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是%(type)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须写一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有命令 %(parser_name)r（可用：%(choices)s）",
+    "ignored explicit argument %r": "多余的值 %r（这个选项不带值）",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese():
+    """argparse's gettext functions answer in Chinese while our parser builds, parses and prints."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+_HEADING = re.compile(r"^(\S[^\n]*?):$", re.M)
+_ACTION = re.compile(r"^( {2,6})(\S.*?)( {2,})(\S.*)$", re.M)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _align(text: str) -> str:
+    """argparse pads an option's name by characters; a Chinese metavar is two columns wide per character."""
+    def fix(m: re.Match) -> str:
+        extra = _width(m.group(2)) - len(m.group(2))
+        return m.group(1) + m.group(2) + " " * max(2, len(m.group(3)) - extra) + m.group(4)
+
+    return _ACTION.sub(fix, text)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose headings, -h help and error messages are in Chinese (subcommands too:
+    `add_subparsers` makes its parsers of the same class)."""
+
+    def __init__(self, *args, **kwargs):
+        with _argparse_in_chinese():
+            super().__init__(*args, **kwargs)
+
+    def add_argument_group(self, *args, **kwargs):
+        with _argparse_in_chinese():
+            return super().add_argument_group(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs):
+        with _argparse_in_chinese():
+            return super().add_subparsers(**kwargs)
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _argparse_in_chinese():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _argparse_in_chinese():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_chinese():
+            text = super().format_help()
+        return _align(_HEADING.sub(r"\1：", text))  # section headings end in a full-width colon
+
+    def error(self, message: str):
+        with _argparse_in_chinese():
+            super().error(message)
+
+
+def _integer(text: str) -> int:
+    return int(text)
+
+
+_integer.__name__ = "整数"  # argparse names the type in "invalid … value"
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="handbook", description="办公室流程手册：检查 YAML、生成网站、流程图和表单 PDF。")
-    ap.add_argument("--version", action="version", version=f"handbook {__version__}")
+    ap = ChineseParser(prog="handbook", description="办公室流程手册：检查 YAML、生成网站、流程图和表单 PDF。")
+    ap.add_argument("--version", action="version", version=f"handbook {__version__}", help="显示版本号并退出")
     sub = ap.add_subparsers(dest="command", metavar="命令", required=True)
 
     def common(p, config=False, cache=False, talk=False):
-        p.add_argument("--root", help="手册目录（默认：从当前目录向上找到的第一个有 handbook.yml 的目录）")
+        p.add_argument("--root", metavar="目录", help="手册目录（默认：从当前目录向上找到的第一个有 handbook.yml 的目录）")
         if talk:
             loud = p.add_mutually_exclusive_group()
             loud.add_argument("-q", "--quiet", action="store_true", help="只显示错误和结果")
             loud.add_argument("-v", "--verbose", action="store_true", help="显示更多细节")
         if cache:
             p.add_argument("--no-cache", action="store_true", help="不读也不写 .cache/handbook/ 中的缓存（全部重新读取和生成）")
-        p.add_argument("--today", help="按指定日期检查审核期限（YYYY-MM-DD，默认今天）")
+        p.add_argument("--today", metavar="日期", help="按指定日期检查审核期限（YYYY-MM-DD，默认今天）")
         if config:
-            p.add_argument("-f", "--config-file", help="mkdocs.yml 的路径（默认 手册目录/mkdocs.yml）")
+            p.add_argument("-f", "--config-file", metavar="文件", help="mkdocs.yml 的路径（默认 手册目录/mkdocs.yml）")
         return p
 
     p = common(sub.add_parser("check", help="检查全部 YAML，不生成任何文件"), cache=True)
     p.add_argument("--format", choices=["text", "json", "github"], default="text", help="输出格式：text（默认）、json、github（GitHub Actions 注释）")
     p.set_defaults(func=cmd_check)
     p = common(sub.add_parser("build", help="检查并生成网站（出错时不写出任何文件）"), config=True, cache=True, talk=True)
-    p.add_argument("-d", "--site-dir", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
+    p.add_argument("-d", "--site-dir", metavar="目录", help="网站输出目录（默认 mkdocs.yml 中的 site_dir，即 site/）")
     p.add_argument("--offline", action="store_true",
                    help="生成可直接双击打开的网站（共享盘、U 盘；file://，检索也可用），而不是放在网站服务器上的网站")
     p.set_defaults(func=cmd_build)
     p = common(sub.add_parser("serve", help="本地预览网站，修改 YAML 后自动刷新"), config=True, cache=True)
-    p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
+    p.add_argument("-a", "--dev-addr", metavar="地址:端口", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     p.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建内容变了的页面，预览时的检索只含重建过的页面）")
     p.set_defaults(func=cmd_serve)
     p = common(sub.add_parser("gen", help="写出完整的文档目录（mkdocs.yml 和 docs/，含生成的页面、流程图和 PDF），可交给别的引擎构建"), config=True, cache=True, talk=True)
-    p.add_argument("--out", required=True, help="输出目录")
+    p.add_argument("--out", required=True, metavar="目录", help="输出目录")
     p.add_argument("--no-charts", action="store_true", help="不生成流程图")
     p.add_argument("--no-pdfs", action="store_true", help="不生成 PDF")
     p.set_defaults(func=cmd_gen)
     p = common(sub.add_parser("new", help="新建流程、表单或岗位的 YAML 骨架"))
     p.add_argument("kind", choices=["procedure", "record", "role"], help="procedure（流程）、record（表单）或 role（岗位）")
     p.add_argument("id", help=f"新文件的 id（{ID_HELP}）")
-    p.add_argument("--folder", default="qita", help="流程所在的文件夹（procedures/ 下，默认 qita）")
+    p.add_argument("--folder", default="qita", metavar="文件夹", help="流程所在的文件夹（procedures/ 下，默认 qita）")
     p.set_defaults(func=cmd_new)
     p = common(sub.add_parser("diff", help="与某个 git 版本相比，用中文列出改了什么（Markdown，可贴到合并请求）"))
-    p.add_argument("base", help="比较的基准，如 origin/main 或某个提交")
+    p.add_argument("base", metavar="基准", help="比较的基准，如 origin/main 或某个提交")
+    p.add_argument("--format", choices=["github", "gitlab", "text"], default="github",
+                   help="输出格式：github（默认，GitHub 评论用的 Markdown，长的部分可折叠）、gitlab（GitLab 评论）、text（终端里看）")
     p.set_defaults(func=cmd_diff)
+    p = common(sub.add_parser("rename", help="给岗位、表单或流程改 id：移动文件、改写所有引用，旧页面地址自动跳转"), config=True)
+    p.add_argument("kind", choices=["role", "record", "procedure"], help="role（岗位）、record（表单）或 procedure（流程）")
+    p.add_argument("old", metavar="旧id", help="现在的 id")
+    p.add_argument("new", metavar="新id", help=f"新的 id（{ID_HELP}）")
+    p.add_argument("--dry-run", action="store_true", help="只列出要改的地方，不写出")
+    p.set_defaults(func=cmd_rename)
+    p = common(sub.add_parser("where", help="列出一个岗位、表单或流程的 id 被用到的每一处（文件:行:列 和键路径）"), config=True)
+    p.add_argument("id", metavar="id", help="要查的 id，如 seal-keeper")
+    p.add_argument("--kind", choices=["role", "record", "procedure"], help="只查这一类（同一个 id 既是岗位又是表单时用）")
+    p.set_defaults(func=cmd_where)
     p = common(sub.add_parser("review", help="列出到期或逾期需要审核的流程（有逾期时退出码为 1，供定时 CI 使用）"))
-    p.add_argument("--days", type=int, default=30, help="同时列出多少天内到期的流程（默认 30）")
+    p.add_argument("--days", type=_integer, default=30, metavar="天数", help="同时列出多少天内到期的流程（默认 30）")
     p.set_defaults(func=cmd_review)
     p = common(sub.add_parser("codeowners", help="根据流程的责任岗位生成 CODEOWNERS 文件"))
-    p.add_argument("--out", default=".github/CODEOWNERS", help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
+    p.add_argument("--out", default=".github/CODEOWNERS", metavar="文件", help="输出路径（默认 .github/CODEOWNERS；- 表示输出到屏幕）")
     p.set_defaults(func=cmd_codeowners)
     p = common(sub.add_parser("schema", help="更新编辑器用的格式说明和 id 列表（.handbook/schemas/）"))
-    p.add_argument("--out", help="写到指定目录（默认 手册目录/.handbook/schemas）")
+    p.add_argument("--out", metavar="目录", help="写到指定目录（默认 手册目录/.handbook/schemas）")
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("init", help="新建一个手册（handbook.yml、mkdocs.yml、示例流程和表单、编辑器和 CI 设置）")
-    p.add_argument("dir", nargs="?", default=".", help="新手册的目录（默认当前目录；已有的文件不会被覆盖）")
-    p.add_argument("--org", help="单位名称（印在每张表单上），如 某某有限公司")
-    p.add_argument("--office", help="办公室名称，如 综合办公室（默认 办公室）")
-    p.add_argument("--title", help="网站和手册汇编的标题（默认 办公室名称 + 流程手册）")
+    p.add_argument("dir", nargs="?", default=".", metavar="目录", help="新手册的目录（默认当前目录；已有的文件不会被覆盖）")
+    p.add_argument("--org", metavar="单位", help="单位名称（印在每张表单上），如 某某有限公司")
+    p.add_argument("--office", metavar="办公室", help="办公室名称，如 综合办公室（默认 办公室）")
+    p.add_argument("--title", metavar="标题", help="网站和手册汇编的标题（默认 办公室名称 + 流程手册）")
     p.add_argument("--example", action="store_true", help="写入完整的示例手册（几十个流程、表单和岗位），而不是最小的起步内容")
     p.add_argument("--today", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_init)
@@ -558,7 +795,7 @@ def parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("export", help="把整个手册输出为 JSON"))
     p.set_defaults(func=cmd_export)
     p = common(sub.add_parser("stats", help="统计流程、步骤、表单、岗位、时限和风险点的数量"))
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     p.set_defaults(func=cmd_stats)
     return ap
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .problems import Pos, Problem
 from .schema import hidden_characters
-from .yamlsource import LoadError, convert, decode, parse
+from .typos import with_slips
+from .yamlsource import Document, LoadError, convert, decode, parse
 
 FORMAT_VERSION = 2  # of the handbook's files; `handbook migrate` brings older handbooks to it
 
@@ -25,6 +26,7 @@ class Settings:
     owners: dict[str, list[str]] = field(default_factory=dict)  # role id → people or teams (@user, @org/team) for CODEOWNERS
     source_titles: dict[str, str] = field(default_factory=dict)  # source doc id (seeds/002) → title shown to readers
     glossary: dict[str, list[str]] = field(default_factory=dict)  # preferred term → variants the checker warns about
+    redirects: dict[str, str] = field(default_factory=dict)  # old page (records/old.md) → new page: written by handbook rename
 
     @property
     def site_title(self) -> str:
@@ -39,7 +41,7 @@ class Settings:
 FILE = "handbook.yml"
 _KINDS = {"format": "整数（由 handbook migrate 维护）", "title": "文字", "organisation": "文字", "office": "文字", "edit_url": "文字", "popular_records": "文字列表", "categories": "文字列表",
           "owners": "岗位 id → 人员列表的映射", "source_titles": "来源 id → 名称的映射",
-          "glossary": "规范用语 → 不推荐说法列表的映射"}
+          "glossary": "规范用语 → 不推荐说法列表的映射", "redirects": "旧页面地址 → 新页面地址的映射（如 records/old.md: records/new.md）"}
 
 
 def _ok(name: str, value: object) -> bool:
@@ -74,7 +76,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     except OSError as exc:
         return Settings(), [Problem(Pos(FILE), "E103", f"无法读取 {FILE}：{exc.strerror}。")]
     except LoadError as exc:
-        return Settings(), [exc.problem]
+        return Settings(), exc.problems
     known = [f.name for f in fields(Settings)]
     values, problems = {}, hidden_characters(doc, data)
     for name, value in data.items():
@@ -88,4 +90,14 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             problems.append(Problem(doc.pos((name,)), "E303", f"{name} 应为{_KINDS[name]}：请按 handbook.yml 中的注释填写。"))
         else:
             values[name] = int(value) if name == "format" else value
-    return Settings(**values), problems
+    return Settings(**values), with_slips(FILE, doc.node, problems)
+
+
+def settings_document(root: Path) -> Document | None:
+    """handbook.yml's document, for the line:col of what its settings name (None when it cannot be read)."""
+    path = root / FILE
+    try:
+        text = decode(path.read_bytes(), FILE)
+        return None if _blank(text) else parse(text, FILE)
+    except (OSError, LoadError):
+        return None

@@ -14,6 +14,7 @@ from . import schema
 from .model import BUILDERS, Handbook, Policy
 from .problems import CODES, Pos, Problem
 from .render import cache
+from .typos import with_slips
 from .yamlsource import Document, LoadError, read
 
 FOLDERS = {"procedure": ("procedures", "**/*"), "record": ("records", "*"), "role": ("roles", "*")}
@@ -119,7 +120,11 @@ def load_file(root: Path, kind: str, path: Path) -> FileResult:
         doc = read(root, path)
         data, problems = schema.validate(doc, kind)
     except LoadError as exc:
-        return FileResult(kind, rel, stem, None, [exc.problem])
+        return FileResult(kind, rel, stem, None, exc.problems)
+    if problems:
+        problems = with_slips(rel, doc.node, problems)  # 全角冒号 and the like, told as such
+    elif "：" in doc.text or "\u3000" in doc.text:
+        problems = with_slips(rel, doc.node, [])  # a key holding one is a slip even where the schema allows any key
     file_id = data.get("id") if isinstance(data, dict) else None
     if isinstance(file_id, str) and file_id != stem:
         problems.append(Problem(doc.pos(("id",)), "E107",

@@ -48,7 +48,110 @@ def _to_2(root: Path) -> Edits:
     return edits
 
 
-STEPS = [Step(2, "编辑器格式文件移到手册自己的 .handbook/schemas/，各文件首行的 schema 声明改为指向那里", False, _to_2)]
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
+_ITEM = re.compile(r"^([ \t]*)-[ \t]+")
+
+
+def _blocks(lines: list[str]) -> dict[str, tuple[int, int]]:
+    """Top-level keys of a YAML file and the line range [start, end) each one's value takes."""
+    found: dict[str, tuple[int, int]] = {}
+    starts = [(i, m.group(1)) for i, line in enumerate(lines) if (m := _TOP_KEY.match(line))]
+    for n, (i, key) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        while end - 1 > i and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+            end -= 1  # blank lines and comments before the next key belong to it
+        found[key] = (i, end)
+    return found
+
+
+def _flow_scalar(value: object) -> str:
+    import yaml
+
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).strip().removesuffix("...").strip()
+
+
+def _signature_lines(lines: list[str], indent: str) -> list[str]:
+    """`signatures: [a, b]` (or a block list) as layout items `- {signature: a}`, comments kept."""
+    import yaml
+
+    text = "\n".join(lines)
+    names = yaml.safe_load(text).get("signatures") or []
+    comment = re.search(r"[ \t]#.*$", lines[0])
+    out = [f"{indent}- {{signature: {_flow_scalar(str(n))}}}" for n in names]
+    if comment and out:
+        out[0] += comment.group(0)
+    return out
+
+
+def _approval_lines(lines: list[str]) -> list[str]:
+    """The items of `approvals:` with their first key `label:` renamed to `approval:`."""
+    out = []
+    for line in lines[1:]:
+        m = _ITEM.match(line)
+        if m:
+            rest = line[m.end():]
+            rest = re.sub(r"^(\{[ \t]*)?label([ \t]*:)", r"\1approval\2", rest, count=1)
+            line = line[:m.end()] + rest
+        out.append(line)
+    return out
+
+
+def layout_text(text: str) -> str:
+    """One record's text with `fields`, `approvals` and `signatures` as one `layout` list (fields first,
+    then the approval boxes, then the signatures: the order the sheets printed them in before)."""
+    lines = text.split("\n")
+    blocks = _blocks(lines)
+    present = [k for k in ("fields", "approvals", "signatures") if k in blocks]
+    if not present or "layout" in blocks:
+        return text
+    item_indent = "  "
+    for key in ("fields", "approvals"):
+        if key in blocks:
+            a, b = blocks[key]
+            m = next((_ITEM.match(line) for line in lines[a + 1:b] if _ITEM.match(line)), None)
+            if m:
+                item_indent = m.group(1)
+                break
+    new_items: list[str] = []
+    if "fields" in blocks:
+        a, b = blocks["fields"]
+        new_items += lines[a + 1:b]
+    if "approvals" in blocks:
+        a, b = blocks["approvals"]
+        new_items += _approval_lines(lines[a:b])
+    if "signatures" in blocks:
+        a, b = blocks["signatures"]
+        new_items += _signature_lines(lines[a:b], item_indent)
+    first = min(blocks[k][0] for k in present)
+    head = lines[first]
+    head_comment = re.search(r"[ \t]#.*$", head) if present[0] == "fields" else None
+    layout = ["layout:" + (head_comment.group(0) if head_comment else "")] + new_items
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i == first:
+            out += layout
+        if any(blocks[k][0] <= i < blocks[k][1] for k in present):
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _to_3(root: Path) -> Edits:
+    """Format 3: a form's fields, approval boxes and signatures are one ordered `layout` list."""
+    edits: Edits = {}
+    base = root / "records"
+    for path in sorted(base.glob("*.yaml")) if base.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        new = layout_text(text)
+        if new != text:
+            edits[path.relative_to(root).as_posix()] = new
+    return edits
+
+
+STEPS = [Step(2, "编辑器格式文件移到手册自己的 .handbook/schemas/，各文件首行的 schema 声明改为指向那里", False, _to_2),
+         Step(3, "表单的 fields、approvals 和 signatures 合为一个按印出顺序排列的 layout 列表（审批栏写作 approval:，签字栏写作 signature:）",
+              False, _to_3)]
+STEPS = [s for s in STEPS if s.to <= FORMAT_VERSION]
 
 
 def declared_format(root: Path) -> tuple[int, Pos]:

@@ -238,6 +238,25 @@ class FormField:
     wide: bool = False
     lines: int = 1
     hint: str | None = None
+    blanks: str | None = None  # the fill-in pattern, "_" a handwritten blank
+
+
+@dataclass
+class Block:
+    """One block of a sheet's layout, printed in the YAML's order: a field, an approval box, a signature
+    line, an item grid, a paragraph of text or the seal line."""
+
+    kind: str  # field | approval | signature | items | text | seal
+    label: str = ""  # the field's, approval's or signer's name; the paragraph's or seal's text
+    role: str | None = None  # who signs an approval
+    date: bool = False  # a signature with its date
+    items: list[str] = field(default_factory=list)  # the item grid's column labels
+    rows: int = 5
+    widths: list[float] = field(default_factory=list)
+    align: str = "left"
+    indent: bool = True
+    large: bool = False
+    field: FormField | None = None  # last: the name would hide dataclasses.field from the lines above
 
 
 @dataclass
@@ -303,15 +322,31 @@ class RecordType(_OwnFile):
     evidences: list[str] = field(default_factory=list)  # records whose entries this one is the approval evidence of
     paper_size: str = "A4"
     orientation: str = "portrait"
-    fields: list[FormField] = field(default_factory=list)
+    layout: list[Block] = field(default_factory=list)
+    stub: list[Block] = field(default_factory=list)  # a certificate's stub, when the YAML lays it out
+    number: str = "no"  # the per-copy number: no (No.___), zi (（ ）字第 号) or none
     columns: list[Column] = field(default_factory=list)
     rows: int | None = None
     pages: int = 1
-    approvals: list[Approval] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)
     instructions: Text = None
     sources: list[Source] = field(default_factory=list)
     changelog: list[Change] = field(default_factory=list)
+
+    @property
+    def fields(self) -> list[FormField]:
+        return [b.field for b in self.layout if b.field is not None]
+
+    @property
+    def approvals(self) -> list[Approval]:
+        return [Approval(b.label, b.role) for b in self.layout if b.kind == "approval"]
+
+    @property
+    def signatures(self) -> list[str]:
+        return [b.label for b in self.layout if b.kind == "signature"]
+
+    def approval_index(self, i: int) -> int:
+        """The layout position of the i-th approval box (for messages that point at its YAML)."""
+        return [j for j, b in enumerate(self.layout) if b.kind == "approval"][i]
 
 
 @dataclass
@@ -437,14 +472,37 @@ def build_record(data: dict, path: str) -> RecordType:
         secrecy=data.get("secrecy"), evidences=list(data.get("evidences") or []),
         paper_size=paper.get("size", "A4"),
         orientation=paper.get("orientation", "landscape" if kind == "register" else "portrait"),
-        fields=[FormField(f["label"], f.get("type", "text"), list(f.get("options") or []), bool(f.get("wide", False)),
-                          int(f.get("lines", 1)), f.get("hint")) for f in data.get("fields") or []],
+        layout=[build_block(b) for b in data.get("layout") or _old_layout(data)],
+        stub=[build_block(b) for b in data.get("stub") or []],
+        number=data.get("number") or ("none" if kind == "register" else "zi" if kind == "certificate" else "no"),
         columns=[Column(c["label"], float(c.get("width", 1.0)), c.get("hint")) for c in data.get("columns") or []],
         rows=data.get("rows"), pages=int(data.get("pages", 1)),
-        approvals=[Approval(a["label"], a.get("role")) for a in data.get("approvals") or []],
-        signatures=list(data.get("signatures") or []), instructions=data.get("instructions"),
+        instructions=data.get("instructions"),
         sources=_sources(data.get("sources")), changelog=_changes(data.get("changelog")),
     )
+
+
+def _old_layout(data: dict) -> list[dict]:
+    """A format-2 record's fields, approvals and signatures as one layout (the order they printed in)."""
+    return ([*(data.get("fields") or []), *({**a, "approval": a["label"]} | {"label": None} for a in data.get("approvals") or []),
+             *({"signature": s} for s in data.get("signatures") or [])])
+
+
+def build_block(b: dict) -> Block:
+    if b.get("label") is not None:
+        f = FormField(b["label"], b.get("type", "text"), list(b.get("options") or []), bool(b.get("wide", False)),
+                      int(b.get("lines", 1)), b.get("hint"), b.get("blanks"))
+        return Block("field", f.label, field=f)
+    if "approval" in b:
+        return Block("approval", b["approval"], role=b.get("role"))
+    if "signature" in b:
+        return Block("signature", b["signature"], date=bool(b.get("date", False)))
+    if "items" in b:
+        return Block("items", items=list(b["items"]), rows=int(b.get("rows", 5)), widths=list(b.get("widths") or []))
+    if "text" in b:
+        align = b.get("align", "left")
+        return Block("text", b["text"], align=align, indent=bool(b.get("indent", align == "left")), large=b.get("size") == "large")
+    return Block("seal", b["seal"])
 
 
 def build_role(data: dict, path: str) -> Role:

@@ -31,7 +31,7 @@ CODES: dict[str, CodeInfo] = {
     # E1xx: the file itself (reading YAML)
     "E101": CodeInfo("文件不是有效的 UTF-8 编码", "用编辑器以 UTF-8（无 BOM 亦可）重新保存文件。"),
     "E102": CodeInfo("用 Tab 缩进", "YAML 只能用空格缩进：把行首的 Tab 换成两个空格。"),
-    "E103": CodeInfo("YAML 语法错误", "检查该行附近的冒号、引号、缩进和列表符号“- ”。"),
+    "E103": CodeInfo("YAML 语法错误", "检查该行附近的冒号、引号、缩进和列表符号“- ”：都要用半角（中文输入法常打成全角的“：”“，”“　”），“- ”后要有空格，同一层要对齐。"),
     "E104": CodeInfo("重复的键", "同一层里每个键只能出现一次：删除或合并重复的那一个。"),
     "E105": CodeInfo("文件顶层不是键值映射", "文件应以 id: … 这样的键值对开头，而不是列表或单个值。"),
     "E106": CodeInfo("使用了 YAML 锚点或别名", "手册不支持 &锚点 / *别名 / <<: 合并：把内容直接写出来。"),
@@ -55,6 +55,8 @@ CODES: dict[str, CodeInfo] = {
     "E208": CodeInfo("编号重复", "每个编号（code）在整个手册中必须唯一：给其中一个换编号。"),
     "E209": CodeInfo("汇报关系成环", "reports_to 不能绕回自己：检查汇报链。"),
     "E210": CodeInfo("同一文件夹中类别不一致", "同一文件夹中的流程应使用相同的 category。"),
+    "E211": CodeInfo("链接的生成页面不存在", "手写页面中指向流程、表单、岗位页面的链接要写成 procedures/<文件夹>/<流程 id>.md、records/<表单 id>.md、roles/<岗位 id>.md 的相对路径：改成已有的页面，或删除链接。"),
+    "E212": CodeInfo("链接的锚点不存在", "锚点要是该页面上的标题或步骤（步骤的锚点是 #step-<步骤 id>）：步骤删除或改名后，同时修改指向它的链接。"),
     # E3xx: schema (keys, types and values)
     "E301": CodeInfo("未知的键", "检查拼写；允许的键见编辑器提示或 JSON Schema。"),
     "E302": CodeInfo("缺少必填项", "补上该键。"),
@@ -73,6 +75,7 @@ CODES: dict[str, CodeInfo] = {
     "E407": CodeInfo("步骤指向自己", "next 不能是步骤自己的 id：改成下一步的 id 或 end。"),
     "E408": CodeInfo("流程有多个起点", "只有第一步可以是起点：让前面的某一步指向该步骤，或删除它。"),
     "E409": CodeInfo("风险点编号重复", "同一流程内风险点编号（FK1…）必须唯一。"),
+    "E410": CodeInfo("表单在正式字号下放不下", "减少栏目或多行栏的行数，改用 A4 纸，或写 pages: 2 让表单续印第二页；字号不会为了放下而缩小。"),
     # W5xx: warnings (do not fail the build)
     "W501": CodeInfo("流程已过审核日期", "按流程组织审核，更新 review.last（并视情况提高版本号、补记变更记录）。", "warning"),
     "W502": CodeInfo("内容改动但版本号或变更记录未更新", "提高 version，并在 changelog 最前面补一条记录。", "warning"),
@@ -87,6 +90,7 @@ CODES: dict[str, CodeInfo] = {
     "W511": CodeInfo("判断步骤的名称不是问题", "判断步骤（写了 branches 的步骤）的名称写成问题，如“是否同意？”“审查是否通过？”。", "warning"),
     "W512": CodeInfo("归档信息不完整", "归档的表单写 archive_class（永久、定期30年、定期10年）和 archive_when；永久保存的表单必须归档。", "warning"),
     "W513": CodeInfo("来源没有名称", "在 handbook.yml 的 source_titles 中给这个来源写上读者看得懂的名称。", "warning"),
+    "W514": CodeInfo("handbook.yml 列出的类别没有流程", "把 categories 中的类别改成流程的 category 中用到的名称（检查错别字），或删去它。", "warning"),
 }
 
 

@@ -426,6 +426,18 @@ def _map_alternatives(error: ValidationError, doc: Document, where: str) -> Iter
     by_branch: dict[int, list[ValidationError]] = {}
     for sub in error.context or []:
         by_branch.setdefault(sub.schema_path[0], []).append(sub)
+    keyed = _keyed_alternatives(error.validator_value)
+    if got == "object" and keyed:
+        # blocks told apart by a key of their own (a form's layout: label, approval, signature …)
+        index = next((i for i, key in keyed if key in error.instance), None)
+        if index is not None:
+            for sub in by_branch.get(index, []):
+                yield from _map_error(sub, doc)
+            return
+        keys = "、".join(key for _, key in keyed)
+        yield Problem(doc.pos(tuple(error.absolute_path)), "E302",
+                      f"{where} 应有下列键之一：{keys}（填写栏目用 label，审批栏用 approval，签字栏用 signature）。")
+        return
     wanted: list[str] = []
     for index, alt in enumerate(error.validator_value):
         alt_schema, _ = _resolve(alt, load_schema("common"))
@@ -438,3 +450,15 @@ def _map_alternatives(error: ValidationError, doc: Document, where: str) -> Iter
     names = "或".join(TYPE_NAMES.get(w, w) for w in wanted)
     yield Problem(doc.pos(tuple(error.absolute_path)), "E303",
                   f"{where} 应为{names}，实际是{_got(error.instance)}。{_end(_hint(error.schema))}")
+
+
+def _keyed_alternatives(alternatives: list) -> list[tuple[int, str]]:
+    """(index, key) when every alternative is an object schema that requires a key of its own."""
+    out = []
+    for i, alt in enumerate(alternatives):
+        alt_schema, _ = _resolve(alt, load_schema("common"))
+        required = alt_schema.get("required") or []
+        if alt_schema.get("type") != "object" or not required:
+            return []
+        out.append((i, required[0]))
+    return out if len({key for _, key in out}) == len(out) else []

@@ -117,9 +117,12 @@ class Typer(Protocol):
 
 
 class LoadError(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(str(problem))
-        self.problem = problem
+    """A file that cannot be read: its first problem, and every problem found (a file's slips, say)."""
+
+    def __init__(self, problem: Problem | list[Problem]):
+        self.problems = problem if isinstance(problem, list) else [problem]
+        self.problem = self.problems[0]
+        super().__init__("\n".join(map(str, self.problems)))
 
 
 def _fail(rel: str, line: int, col: int, code: str, message: str) -> LoadError:
@@ -162,7 +165,9 @@ def parse(text: str, rel: str) -> Document:
         what = (exc.problem or exc.context or "无法解析").strip()
         if "nesting depth" in what:  # libyaml (PyYAML 6.0.4+) has its own depth limit
             raise _fail(rel, line, col, "E109", "嵌套层次过深（超过解析器的上限）：请简化文件结构。") from None
-        raise _fail(rel, line, col, "E103", f"YAML 语法错误（{what}）：检查该处的冒号、引号、缩进和列表符号“- ”。") from None
+        from .typos import explain  # the slip that caused it (全角冒号, 3-space indent …), in Chinese
+
+        raise LoadError(explain(rel, text, exc)) from None
     except yaml.reader.ReaderError as exc:  # a control character written as such (not as an escape)
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         at = max(text.find(char), 0)
@@ -170,7 +175,7 @@ def parse(text: str, rel: str) -> Document:
         raise _fail(rel, line, col, "E103", f"文件中有不可见的控制字符 U+{ord(char[:1] or ' '):04X}：YAML 不允许，请删除它"
                                            "（多半是从别处复制粘贴带来的）。") from None
     except yaml.YAMLError as exc:
-        raise _fail(rel, 1, 1, "E103", f"YAML 语法错误（{exc}）。") from None
+        raise _fail(rel, 1, 1, "E103", f"YAML 语法错误：解析器读不懂这个文件，请检查冒号、引号、缩进和列表符号“- ”（都要用半角）。（解析器原文：{exc}）") from None
     except RecursionError:
         raise _fail(rel, 1, 1, "E109", f"嵌套层次过深（超过 {MAX_DEPTH} 层）：请简化文件结构。") from None
     if "&" in text or "*" in text:
@@ -178,7 +183,12 @@ def parse(text: str, rel: str) -> Document:
     if root is None:
         raise _fail(rel, 1, 1, "E108", "文件是空的：请写入内容（可用 handbook new 生成骨架），或删除该文件。")
     if not isinstance(root, yaml.MappingNode):
+        from .typos import value_slip
+
         m = root.start_mark
+        slip = value_slip(root.value) if isinstance(root, yaml.ScalarNode) and not root.style else None
+        if slip and "：" in root.value:  # `id：shouwen` alone: the whole file read as one text
+            raise _fail(rel, m.line + 1, m.column + 1 + slip[0], "E103", f"第 {m.line + 1} 行第 {m.column + 1 + slip[0]} 列{slip[1]}。")
         raise _fail(rel, m.line + 1, m.column + 1, "E105", "文件顶层应是键值映射（如 id: …、title: …），而不是列表或单个值。")
     return Document(rel, text, root)
 

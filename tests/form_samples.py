@@ -93,7 +93,7 @@ title: 用车申请单
 kind: form
 version: "1.0"
 purpose: 申请使用公司车辆。
-paper: {size: A5, orientation: landscape}
+paper: {size: A5, orientation: portrait}
 fields:
   - {label: 用车部门, type: text}
   - {label: 用车人, type: text}

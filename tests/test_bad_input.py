@@ -18,12 +18,19 @@ FAWEN = "procedures/gongwen/fawen.yaml"
 CLERK = "roles/office-clerk.yaml"
 REG = "records/shouwen-register.yaml"
 FAWEN_REG = "records/fawen-register.yaml"
+POLICY = "docs/policies/shoufawen.md"
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[EW]\d{3}) \S")
 
 
 def sub(rel, old, new):
     def apply(book):
         book.replace(rel, old, new)
+    return apply
+
+
+def append(rel, text):
+    def apply(book):
+        book.write(rel, book.read(rel) + text)
     return apply
 
 
@@ -116,6 +123,8 @@ CASES = [
     ("value not allowed", sub(SHOUWEN, "status: active", "status: actve"), SHOUWEN, "E304"),
     ("impossible date", sub(SHOUWEN, "effective: 2026-01-01", "effective: 2026-02-30x"), SHOUWEN, "E305"),
     ("yes for a boolean", sub(REG, "kind: register", "kind: form\nfields:\n  - {label: 事由, wide: yes}"), REG, "E111"),
+    ("form too full for its paper", sub(REG, "kind: register", "kind: form\npages: 1\nlayout:\n"
+                                        + "".join(f"  - {{label: 第{i}栏, type: textarea, lines: 3}}\n" for i in range(8))), REG, "E410"),
     ("unknown role", sub(SHOUWEN, "    role: office-director", "    role: office-directr"), SHOUWEN, "E203"),
     ("unknown record", sub(SHOUWEN, "records: [shouwen-register]", "records: [shouwen-registr]"), SHOUWEN, "E202"),
     ("unknown interface", sub(FAWEN, "procedure: shouwen", "procedure: nowhere"), FAWEN, "E201"),
@@ -153,6 +162,12 @@ CASES = [
     ("format newer than the tool", write("handbook.yml", "format: 99\n"), "handbook.yml:1:9", "E114"),
     ("format needs a migration", breaking_format_step_pending, "handbook.yml:1:9", "E115"),
     ("upper-case extension", uppercase_extension, "roles/office-clerk.YAML:1:1", "E113"),
+    ("full-width colon after a key", sub(CLERK, "reports_to: office-director", "reports_to：office-director"), f"{CLERK}:4:11", "E103"),
+    ("three-space indent", sub(SHOUWEN, "  interval_months: 12", "   interval_months: 12"), f"{SHOUWEN}:11:1", "E103"),
+    ("owners names no role", sub("handbook.yml", "format: 2", "format: 2\nowners:\n  office-clerck: ['@office/clerks']"), "handbook.yml:3:3", "E203"),
+    ("popular record names no record", sub("handbook.yml", "format: 2", "format: 2\npopular_records: [shouwen-registr]"), "handbook.yml:2:19", "E202"),
+    ("link to a missing generated page", append(POLICY, "\n见[发文](../procedures/gongwen/fawn.md)。\n"), f"{POLICY}:8:7", "E211"),
+    ("link to a missing step", append(POLICY, "\n见[存档](../procedures/gongwen/fawen.md#step-legal-review)。\n"), f"{POLICY}:8:7", "E212"),
     ("record in a subfolder", record_in_a_subfolder, "records/sub/x.yaml:1:1", "E113"),
 ]
 
@@ -263,6 +278,7 @@ WARNING_CASES = [
     ("deprecated term", glossary_variant, ("check",), f"{REG}:8:19", "W510"),
     ("decision named as a task", sub(FAWEN, "name: 初核：送谁签发？", "name: 初核"), ("check",), f"{FAWEN}:16:11", "W511"),
     ("permanent but not archived", sub(FAWEN_REG, "  retention: 2", "  retention: permanent"), ("check",), f"{FAWEN_REG}:29:14", "W512"),
+    ("category no procedure has", sub("handbook.yml", "format: 2", "format: 2\ncategories: [公文管里]"), ("check",), "handbook.yml:2:14", "W514"),
     ("source id shown to readers", sub(REG, "供查询和督办。", "供查询和督办（seeds/002）。"), ("check",), f"{REG}:8:42", "W513"),
 ]
 

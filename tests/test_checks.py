@@ -23,7 +23,7 @@ def test_unknown_role_with_suggestion(book):
     r = book.run("check")
     assert r.code == 1
     assert hit(r, "E203") == (f"{SHOUWEN}:{line}:11: E203 岗位 \"office-directr\" 不存在（岗位 id 是 roles/ 下的文件名），"
-                              f"是否应为 \"office-director\"？")
+                              f"是否应为 \"office-director\"（办公室主任）？")
 
 
 def test_unknown_record(book):
@@ -70,7 +70,7 @@ def test_branch_target_missing(book):
     line = book.line_of(SHOUWEN, "leader-handel")
     r = book.run("check")
     assert hit(r, "E204") == (f"{SHOUWEN}:{line}:{col_of(book, SHOUWEN, line, 'leader-handel')}: E204 下一步 \"leader-handel\" 不存在，"
-                              f"是否应为 \"leader-handle\"？可用的步骤：sign-in、propose、gm-review、leader-handle、supervise、archive，或 end。")
+                              f"是否应为 \"leader-handle\"（承办、落实）？可用的步骤：sign-in、propose、gm-review、leader-handle、supervise、archive，或 end。")
 
 
 def test_duplicate_code(book):

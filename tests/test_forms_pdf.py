@@ -143,7 +143,7 @@ def test_form_register_certificate_and_checklists(book):
     assert "部门负责人意见" in small and "办公室主任意见（派车）" in small and "由办公室填写" in small
     cert = texts["introduction-letter"]
     assert "存根" in cert and "沿此线裁开" in cert
-    assert cert.count("字第") == 2 and cert.count("有效期") == 2
+    assert cert.count("字第") == 3 and cert.count("有效期") == 2  # the number on each half and across the cut
     assert "盖章" in cert
 
     # duty checklists: office-clerk has daily and weekly tasks in the fixture
@@ -169,31 +169,41 @@ def test_record_and_role_pages_link_the_pdfs(book):
     assert isinstance(files["records/seal-use-application.pdf"], bytes)
     assert "(office-clerk-daily.pdf)" in files["roles/office-clerk.md"]
     assert isinstance(files["roles/office-clerk-daily.pdf"], bytes)
-    # without PDFs the page still shows the form, and links no PDF
+    assert 'src="../seal-use-application.svg"' in page and isinstance(files["records/seal-use-application.svg"], bytes)
+    # without PDFs (the preview is the sheet's SVG, made with them) the page says so, and links no PDF
     files = render_site(checked.handbook, checked.settings, dt.date(2026, 11, 1), charts=False, pdfs=False)
-    assert "hb-form" in files["records/seal-use-application.md"]
+    assert "hb-form" not in files["records/seal-use-application.md"] and "表样暂未生成" in files["records/seal-use-application.md"]
     assert ".pdf" not in files["records/seal-use-application.md"]
     assert not any(p.endswith(".pdf") for p in files)
 
 
-def test_html_preview_is_one_raw_block_shaped_like_the_sheet(book):
+def test_html_preview_is_one_raw_block_showing_the_sheet_the_pdf_draws(book):
     checked = sample_book(book, SAMPLES)
     hb = checked.handbook
     for r in hb.records.values():
         out = form_html(hb, ORG, r)
         assert "\n\n" not in out and out.startswith('<div class="hb-form-wrap">')
         paper = record_paper(r)  # a certificate prints stub and original on A4 portrait
-        assert f'class="hb-form hb-form--{r.kind} hb-paper--{paper.size}-{paper.orientation}"' in out
+        assert f'hb-form--{r.kind}' in out and f'hb-paper--{paper.size}-{paper.orientation}"' in out
         assert out.count("<div") == out.count("</div>")
-        assert html.escape(r.title) in out and html.escape(r.code) in out and "保存期限：" in out
+        assert f'src="../{r.id}.svg"' in out and f'alt="{html.escape(r.title)}的空白表样' in out
     reg = form_html(hb, ORG, hb.records["visitor-register"])
-    assert reg.count('class="hb-sheet"') == 2 and "打印时共 2 页" in reg
-    rows = reg.split("<tbody>")[1].split("</tbody>")[0].count("<tr")
-    assert rows >= 20  # a portrait A4 register page is full of blank rows
-    form = form_html(hb, ORG, hb.records["seal-use-application"])
-    assert form.count("hb-v--approval") == 3 and "□合同专用章" in form and "签字：" in form
-    cert = form_html(hb, ORG, hb.records["introduction-letter"])
-    assert "（存根）" in cert and "沿此线裁开" in cert and cert.count("字第") == 2 and "（盖章）" in cert
+    assert reg.count('class="hb-form__sheet"') == 2 and "打印时共 2 页（每页相同）" in reg
+    assert 'src="seal-use-application.svg"' in form_html(hb, ORG, hb.records["seal-use-application"], directory_urls=False)
+
+
+def test_the_preview_svg_is_the_pdf_sheet(book):
+    """The record page shows the SVG of the same Typst layout as the PDF: same words, same page size."""
+    checked = sample_book(book, SAMPLES)
+    ctx = context(checked)
+    jobs = pdf_jobs(ctx)
+    for rid in ("seal-use-application", "introduction-letter", "shouwen-register"):
+        svg = Engine(Cache(None), workers=1).run([jobs[f"records/{rid}.svg"]])[0]
+        assert svg.startswith(b"<svg") and b"<script" not in svg
+        r = checked.handbook.records[rid]
+        paper = record_paper(r)
+        m = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+        assert m and abs(float(m.group(1)) - paper.width / 25.4 * 72) < 1 and abs(float(m.group(2)) - paper.height / 25.4 * 72) < 1
 
 
 # ---- text that means something to Typst, Markdown or HTML ----------------------------------------------------------
@@ -212,22 +222,38 @@ def test_hostile_text_prints_as_written_and_is_escaped_in_html(book):
 
     out = form_html(hb, ORG, form) + form_html(hb, ORG, reg)
     assert "<script" not in out and "<b>" not in out and "<i>" not in out
-    for s in [HOSTILE_TITLE, HOSTILE_LABEL, HOSTILE_OPTION, HOSTILE_COLUMN, "<script>x</script>"]:
-        assert str(escape_html(s)) in out
+    assert str(escape_html(HOSTILE_TITLE)) in out  # in the preview's alt text
 
 
-def test_crowded_form_still_fits_one_a5_page(book):
-    # as full as the fullest shipped A5 form (repair-request): the sheet shrinks instead of running over
+def _crowded(paper: str, pages: str = "", n: int = 18) -> str:
     fields = "".join(f"  - {{label: 第{i}个栏目名称, type: {'textarea' if i % 8 == 0 else 'text'}, lines: 2}}\n"
-                     for i in range(1, 19))
+                     for i in range(1, n + 1))
     yaml = (SAMPLES["records/seal-use-application.yaml"]
             .replace("id: seal-use-application", "id: crowded").replace("GL/YJ-BG-16", "GL/YJ-BG-97")
-            .replace("paper: {size: A4, orientation: portrait}", "paper: {size: A5, orientation: landscape}"))
+            .replace("paper: {size: A4, orientation: portrait}", paper + pages))
     head, rest = yaml.split("fields:\n", 1)
-    yaml = head + "fields:\n" + fields + rest[rest.index("approvals:"):]
-    checked = sample_book(book, {"records/crowded.yaml": yaml})
+    return head + "fields:\n" + fields + rest[rest.index("approvals:"):]
+
+
+def test_a_form_too_full_for_its_paper_is_a_check_error_not_smaller_type(book):
+    for rel, text in SAMPLES.items():
+        book.write(rel, text)
+    book.write("records/crowded.yaml", _crowded("paper: {size: A5, orientation: landscape}"))
+    problems = [p for p in check(book.root).errors if p.code == "E410"]
+    assert len(problems) == 1 and problems[0].pos.path == "records/crowded.yaml"
+    assert "放不下A5 纸" in problems[0].message and "pages: 2" in problems[0].message and "A4" in problems[0].message
+
+
+def test_a_form_allowed_two_pages_runs_on_at_full_size(book):
+    for rel, text in SAMPLES.items():
+        book.write(rel, text)
+    book.write("records/crowded.yaml", _crowded("paper: {size: A4, orientation: portrait}", n=40))
+    assert [p.code for p in check(book.root).errors] == ["E410"]
+    checked = sample_book(book, {"records/crowded.yaml": _crowded("paper: {size: A4, orientation: portrait}", "\npages: 2", n=40)})
     r = checked.handbook.records["crowded"]
-    assert_record_pdf(record_pdf(checked.handbook, ORG, r), r)
+    pdf = record_pdf(checked.handbook, ORG, r)
+    assert len(reader(pdf).pages) == 2
+    assert "第40个栏目名称" in flat(text_of(pdf))
 
 
 def test_site_pdfs_are_cached_by_their_data(book, tmp_path):

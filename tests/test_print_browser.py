@@ -19,7 +19,7 @@ NAV_TEXTS = ["首页", "流程", "岗位", "办公室流程手册", "目录", "�
 # record id → (title, pages, (width, height) in pt)
 EXPECTED = {
     "seal-use-application": ("印章使用申请单", 1, (595, 842)),
-    "vehicle-application": ("用车申请单", 1, (595, 420)),
+    "vehicle-application": ("用车申请单", 1, (420, 595)),
     "introduction-letter": ("介绍信", 1, (595, 842)),
     "visitor-register": ("来访登记簿", 2, (595, 842)),
     "shouwen-register": ("收文登记簿", 1, (842, 595)),

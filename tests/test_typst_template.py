@@ -104,15 +104,17 @@ def test_hostile_task_text_prints_verbatim_on_a_checklist(book):
 def test_page_setup_strings_are_data_too():
     """The footer, the document title and the sheet's own text: all shown, none obeyed."""
     sheet = {"org": EVIL_LABEL, "title": EVIL_TITLE, "tracking": 0.05, "title_pt": 18, "org_pt": 12, "meta_pt": 9,
-             "inner_w": 190.0, "inner_h": 128.0, "code": EVIL_MATH, "version": "1.0",
-             "plan": {"lw": 30.0, "pt": 10.5, "rows": [{"h": 9.0, "approvals": [], "cells": [
-                 {"label": EVIL_HINT, "type": "text", "hint": None, "span": 3, "choices": None}]}]},
-             "signatures": []}
-    job = sheet_job(Paper("A5", "landscape"), EVIL_TITLE, EVIL_TITLE + EVIL_HINT, "form", sheet)
+             "inner_w": 190.0, "inner_h": 128.0, "code": EVIL_MATH, "version": "1.0", "number": "no", "number_text": "No.",
+             "plan": {"lw": 30.0, "pt": 10.5, "label_pt": 10.5, "hint_pt": 9, "letter_pt": 10.5, "segments": [
+                 {"kind": "table", "rows": [{"kind": "fields", "h": 9.0, "min_h": 8.0, "cells": [
+                     {"label": [EVIL_HINT], "type": "text", "hint": None, "span": 3, "choices": None, "blanks": None, "lines": 1}]}]},
+                 {"kind": "text", "pieces": [{"t": EVIL_MATH}, {"b": 4}], "align": "left", "indent": True, "large": False}]}}
+    job = sheet_job(Paper("A5", "landscape"), EVIL_TITLE, EVIL_TITLE + EVIL_HINT, "form", sheet, code=EVIL_LABEL)
     pdf = compile_sheet(SHEETS, job)
     assert_page_size(pdf, A5[::-1])
     text = flat(text_of(pdf))
-    assert text.count(flat(EVIL_TITLE)) == 2 and flat(EVIL_HINT) in text and flat(EVIL_MATH) in text
+    assert text.count(flat(EVIL_TITLE)) == 2 and flat(EVIL_HINT) in text and text.count(flat(EVIL_MATH)) == 1
+    assert text.count(flat(EVIL_LABEL)) == 2  # the organisation and the footer's form code
 
 
 # ---- (b) the templates are static files -------------------------------------------------------------------------
@@ -137,8 +139,9 @@ def test_the_compiler_gets_the_template_file_unchanged_and_the_data_as_json(monk
     seen = []
     real = typst_forms._compile
     monkeypatch.setattr(typst_forms, "_compile", lambda source, data=None: seen.append((source, data)) or real(source, data))
-    job = json.dumps({"page": {"paper": "a5", "flipped": True, "margin": 10, "footer": "脚注", "title": "表", "serif": "Noto Serif SC",
-                               "sans": "Noto Sans SC", "body_pt": 10.5},
+    job = json.dumps({"page": {"paper": "a5", "flipped": True, "margin": 10, "bottom": 14, "width": 210, "height": 148,
+                               "footer": "脚注", "code": "表单编号", "title": "表", "serif": "Noto Serif SC",
+                               "sans": "Noto Sans SC", "body_pt": 10.5, "foot_pt": 9, "two_up": False},
                       "kind": "checklist", "copies": 1,
                       "sheet": {"org": "单位", "title": "检查表", "tracking": 0.05, "title_pt": 18, "org_pt": 12, "meta_pt": 9,
                                 "inner_w": 190.0, "inner_h": 128.0, "meta": "期间", "role_label": "执行人", "pt": 10.5,

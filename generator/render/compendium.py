@@ -67,8 +67,9 @@ def binder_inputs(ctx: Context, charts: dict[str, str], forms: dict[str, bytes])
     return job_json(binder_data(ctx, charts, forms))
 
 
-def compile_binder(data_json: str, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:
-    """templates/binder.typ with `data_json`, in a temporary folder holding the charts and forms it shows."""
+def compile_binder(data_json: str, charts: dict[str, str], forms: dict[str, bytes], template_name: str = BINDER) -> bytes:
+    """templates/binder.typ (or another layout) with `data_json`, in a temporary folder holding the charts
+    and forms it shows."""
     import typst
 
     with tempfile.TemporaryDirectory(prefix="handbook-binder-") as tmp:
@@ -79,7 +80,7 @@ def compile_binder(data_json: str, charts: dict[str, str], forms: dict[str, byte
             (root / "charts" / f"{pid}.svg").write_text(svg, encoding="utf-8")
         for rid, pdf in forms.items():
             (root / "forms" / f"{rid}.pdf").write_bytes(pdf)
-        (root / "main.typ").write_bytes(template(BINDER))  # the images are found next to it
+        (root / "main.typ").write_bytes(template(template_name))  # the images are found next to it
         return bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
                                    format="pdf", sys_inputs={"data": data_json}))
 
@@ -90,11 +91,12 @@ class BinderJob:
     data_json: str
     charts: dict[str, str]
     forms: dict[str, bytes]
+    template_name: str = BINDER
     kind: ClassVar[str] = "compendium"
     cost: ClassVar[float] = 1.0
 
     def run(self) -> bytes:
-        return compile_binder(self.data_json, self.charts, self.forms)
+        return compile_binder(self.data_json, self.charts, self.forms, self.template_name)
 
 
 def binder_job(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> BinderJob:
@@ -107,3 +109,43 @@ def binder_job(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) ->
 def render_compendium(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> bytes:
     """The binder PDF, made here (for tests and tools; the site's binder goes through the engine)."""
     return binder_job(ctx, charts, forms).run()
+
+
+# ---- 表单汇编: every blank form -------------------------------------------------------------------------
+
+FORMS_FILE = "forms.pdf"
+FORMS_BUNDLE = "forms_bundle.typ"
+GROUPS = (("form", "申请单、通知单"), ("certificate", "凭证（介绍信、委托书）"), ("register", "登记簿、台账"))
+
+
+def forms_bundle_data(ctx: Context, forms: dict[str, bytes]) -> dict:
+    from .typst_forms import page_count
+
+    s = ctx.settings
+    groups = []
+    for kind, title in GROUPS:
+        records = [r for r in ctx.records() if r.kind == kind and r.id in forms]
+        if not records:
+            continue
+        rows = []
+        for r in records:
+            paper = "A4" if r.kind == "certificate" else r.paper_size
+            flipped = r.orientation == "landscape" and r.kind != "certificate"
+            rows.append({"code": r.code, "title": r.title, "retention": r.lifecycle.retention_label,
+                         "file": f"forms/{r.id}.pdf", "pages": page_count(forms[r.id]), "paper": paper.lower(),
+                         "flipped": flipped, "paper_label": f"{paper}{'横向' if flipped else '纵向'}"})
+        groups.append({"title": title, "forms": rows})
+    total = sum(len(g["forms"]) for g in groups)
+    return {
+        "page": {"serif": SERIF, "sans": SANS, "title": f"{s.site_title} 表单汇编"},
+        "cover": {"org": s.organisation, "title": "表单汇编", "counts": f"空白表单 {total} 种",
+                  "edition": f"{ctx.today.isoformat()} 版"},
+        "groups": groups,
+    }
+
+
+def forms_bundle_job(ctx: Context, forms: dict[str, bytes]) -> BinderJob:
+    """表单汇编.pdf: every blank form, a TOC line and a bookmark each."""
+    data = job_json(forms_bundle_data(ctx, forms))
+    k = cache.key(FORMS_BUNDLE, data, *(forms[i] for i in sorted(forms)))
+    return BinderJob(k, data, {}, forms, FORMS_BUNDLE)

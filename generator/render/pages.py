@@ -297,6 +297,7 @@ class RecordPage:
     keywords: tuple[str, ...]
     print_button: bool
     pdf: str | None
+    pdf_a4: str | None
     purpose: Text
     stages: tuple[tuple[str, tuple[Ref, ...], str], ...]  # (stage, who or what, shown when empty)
     lifecycle_note: str | None

@@ -12,18 +12,19 @@ from .procedure_page import changes, sources
 from .templating import render
 
 
-def render_record(ctx: Context, r: RecordType, form_html: str | None, pdf_name: str | None) -> str:
-    return render("record.md.j2", page=record_data(ctx, r, form_html, pdf_name))
+def render_record(ctx: Context, r: RecordType, form_html: str | None, pdf_name: str | None, a4_name: str | None = None) -> str:
+    return render("record.md.j2", page=record_data(ctx, r, form_html, pdf_name, a4_name))
 
 
-def record_data(ctx: Context, r: RecordType, form_html: str | None, pdf_name: str | None) -> pg.RecordPage:
+def record_data(ctx: Context, r: RecordType, form_html: str | None, pdf_name: str | None,
+                a4_name: str | None = None) -> pg.RecordPage:
     to = pg.Linker(ctx, record_page(r))
     return pg.RecordPage(
         front=pg.FrontMatter(r.title, r.path, " ".join(as_list(r.purpose))[:120], ("表单", KIND_NAMES[r.kind]), 2),
         title=r.title, code=r.code, version=r.version, kind=KIND_NAMES[r.kind],
         paper=f"{r.paper_size} {'横向' if r.orientation == 'landscape' else '纵向'}", retention=r.lifecycle.retention_label,
         archive=archive_words(r.lifecycle), secrecy=SECRECY_NAMES.get(r.secrecy or ""), keywords=tuple(r.keywords),
-        print_button=bool(form_html), pdf=pdf_name or None, purpose=r.purpose,
+        print_button=bool(form_html), pdf=pdf_name or None, pdf_a4=a4_name or None, purpose=r.purpose,
         stages=stages(r, to), lifecycle_note=r.lifecycle.note,
         evidences=tuple(to.record(x) for x in r.evidences), retention_index=to.index("retention"),
         uses=tuple(use_line(p, s, to) for p, s in ctx.record_uses.get(r.id, [])),

@@ -10,7 +10,7 @@ from ..engine import Engine, Job
 from ..model import Handbook
 from .charts import chart_jobs
 from .compendium import FILE as COMPENDIUM
-from .compendium import binder_job
+from .compendium import FORMS_FILE, binder_job, forms_bundle_job
 from .context import Context, chart_file, procedure_page, record_page, role_page
 from .exports import render_exports
 from .forms import pdf_jobs, render_forms
@@ -59,16 +59,22 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
         pdf_files = _run(engine, pdf_jobs(ctx)) if pdfs else {}
         files.update(pdf_files)
         if pdfs:
-            forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items() if path.startswith("records/")}
-            files[COMPENDIUM] = engine.run([binder_job(ctx, svgs, forms_pdf)])[0]
+            forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items()
+                         if path.startswith("records/") and path.endswith(".pdf") and not path.endswith("-A4.pdf")}
+            files[COMPENDIUM], files[FORMS_FILE] = engine.run([binder_job(ctx, svgs, forms_pdf), forms_bundle_job(ctx, forms_pdf)])
     with timing.stage("render: pages"):
         for r in ctx.records():
             pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
-            files[record_page(r)] = render_record(ctx, r, forms.get(r.id), pdf)
+            a4 = f"{r.id}-A4.pdf" if f"records/{r.id}-A4.pdf" in pdf_files else None
+            preview = forms.get(r.id) if f"records/{r.id}.svg" in pdf_files else None
+            files[record_page(r)] = render_record(ctx, r, preview, pdf, a4)
         for role in ctx.roles():
             files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
         files.update(render_indexes(ctx, set(pdf_files)))
         files.update(render_exports(ctx))
         files["index.md"] = render_home(ctx, binder=COMPENDIUM in files)
         files["guide/error-codes.md"] = render_error_codes()
+    from .redirects import redirect_pages  # the old addresses of renamed pages (handbook.yml redirects)
+
+    files.update(redirect_pages(ctx.settings.redirects, files, ctx.directory_urls))
     return files

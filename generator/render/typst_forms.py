@@ -22,15 +22,18 @@ from typing import Any, ClassVar
 from ..model import Handbook, RecordType
 from . import cache
 from .form_layout import (
-    CUT_MM,
+    BLANK_EM,
+    HALF_MARGIN,
+    HINT_PT,
+    LABEL_PT,
+    LETTER_PT,
     META_PT,
     ORG_PT,
-    STUB_GAP_MM,
+    PT_MM,
     TITLE_PT,
     CertificatePlan,
     FormPlan,
     Paper,
-    choice_text,
     plan_certificate,
     plan_form,
     plan_register,
@@ -76,10 +79,13 @@ def _get_compiler() -> Any:
     return _compiler
 
 
-def _compile(input: bytes, data_json: str | None = None) -> bytes:
+def _compile(input: bytes, data_json: str | None = None, fmt: str = "pdf", page: int = 0) -> bytes:
     sys_inputs = {} if data_json is None else {"data": data_json}
     with _lock:
-        return bytes(_get_compiler().compile(input=input, format="pdf", sys_inputs=sys_inputs))
+        out = _get_compiler().compile(input=input, format=fmt, sys_inputs=sys_inputs)
+    if isinstance(out, list):  # an SVG is one page
+        return bytes(out[min(page, len(out) - 1)])
+    return bytes(out)
 
 
 @functools.cache
@@ -120,15 +126,19 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
-def page_setup(paper: Paper, title: str, footer: str) -> dict[str, Any]:
-    """The page of a sheet: paper, margins, footer, document title and fonts, as data for the template."""
+def page_setup(paper: Paper, title: str, footer: str, code: str = "", two_up: bool = False) -> dict[str, Any]:
+    """The page of a sheet: paper, margins, footer (the form code left, the note right), document title
+    and fonts, as data for the template. `two_up`: two copies of the A5 sheet on one A4 page."""
     return {"paper": paper.size.lower(), "flipped": paper.orientation == "landscape", "margin": paper.margin,
-            "footer": footer, "title": title, "serif": SERIF, "sans": SANS, "body_pt": paper.body_pt}
+            "bottom": paper.bottom_margin, "width": paper.width, "height": paper.height,
+            "footer": footer, "code": code, "title": title, "serif": SERIF, "sans": SANS, "body_pt": paper.body_pt,
+            "foot_pt": HINT_PT, "two_up": two_up}
 
 
-def sheet_job(paper: Paper, title: str, footer: str, kind: str, sheet: dict[str, Any], copies: int = 1) -> str:
+def sheet_job(paper: Paper, title: str, footer: str, kind: str, sheet: dict[str, Any], copies: int = 1,
+              code: str = "", two_up: bool = False) -> str:
     """The JSON text templates/sheets.typ reads: page setup, which sheet, its data and how many pages of it."""
-    return job_json({"page": page_setup(paper, title, footer), "kind": kind, "sheet": sheet, "copies": copies})
+    return job_json({"page": page_setup(paper, title, footer, code, two_up), "kind": kind, "sheet": sheet, "copies": copies})
 
 
 # ---- records --------------------------------------------------------------------------------------------
@@ -140,18 +150,63 @@ def sheet_data(paper: Paper, org: str, title: str) -> dict[str, Any]:
             "inner_w": paper.inner_width, "inner_h": paper.inner_height}
 
 
+NUMBERS = {"no": "No.", "zi": "（　　　）字第　　　　号"}
+
+
 def _head(org: str, r: RecordType, paper: Paper) -> dict[str, Any]:
-    return sheet_data(paper, org, r.title) | {"code": r.code, "version": r.version}
+    return sheet_data(paper, org, r.title) | {"code": r.code, "version": r.version, "number": r.number,
+                                              "number_text": NUMBERS.get(r.number)}
+
+
+def fill_in(pattern: str, line_em: float = 40.0) -> list[dict[str, Any]]:
+    """A fill-in pattern as pieces: {"t": text} and {"b": width in em} for each run of "_" (one em a
+    character, never longer than a line: `line_em`)."""
+    pieces: list[dict[str, Any]] = []
+    for part in re.split(r"(_+)", pattern):
+        if not part:
+            continue
+        pieces.append({"b": min(len(part) * BLANK_EM, line_em - 1)} if part.startswith("_") else {"t": part})
+    return pieces
+
+
+def _cell(c) -> dict[str, Any]:
+    f = c.field
+    return {"label": c.label_lines or [f.label], "type": f.type, "hint": f.hint, "span": c.span,
+            "choices": [f"□{o}" for o in f.options] if f.type == "choice" else None,
+            "blanks": fill_in(f.blanks) if f.blanks else None, "lines": f.lines}
+
+
+def _row(row) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": row.kind, "h": row.height, "min_h": row.min_height}
+    if row.kind == "fields":
+        data["cells"] = [_cell(c) for c in row.cells]
+    elif row.kind == "approvals":
+        data["approvals"] = row.approvals
+    elif row.kind == "signatures":
+        data["signs"] = [{"label": b.label, "date": b.date} for b in row.signs]
+    else:
+        items = row.items
+        widths = items.widths if len(items.widths) == len(items.items) else [max(1.0, len(c) / 2) for c in items.items]
+        data["items"] = {"columns": items.items, "rows": items.rows, "widths": widths}
+    return data
+
+
+def _segment(seg, line_em: float) -> dict[str, Any]:
+    if seg.kind == "table":
+        return {"kind": "table", "rows": [_row(r) for r in seg.rows]}
+    if seg.kind == "signs":
+        return {"kind": "signs", "names": [{"label": b.label, "date": b.date} for b in seg.signs]}
+    b = seg.block
+    if seg.kind == "seal":
+        return {"kind": "seal", "text": b.label}
+    return {"kind": "text", "pieces": fill_in(b.label, line_em - (2 if b.indent else 0)), "align": b.align, "indent": b.indent,
+            "large": b.large}
 
 
 def _plan_data(plan: FormPlan) -> dict[str, Any]:
-    rows = []
-    for row in plan.rows:
-        cells = [{"label": c.field.label, "type": c.field.type, "hint": c.field.hint, "span": c.span,
-                  "choices": choice_text(c.field) if c.field.type == "choice" else None}
-                 for c in row.cells]
-        rows.append({"h": row.height, "approvals": row.approvals, "cells": cells})
-    return {"lw": plan.label_width, "pt": plan.pt, "rows": rows}
+    return {"lw": plan.label_width, "pt": plan.pt, "label_pt": LABEL_PT, "hint_pt": HINT_PT,
+            "letter_pt": LETTER_PT if plan.letter else plan.pt,
+            "segments": [_segment(s, plan.paper.inner_width / (LETTER_PT if plan.letter else plan.pt) / PT_MM) for s in plan.segments]}
 
 
 def record_inputs(hb: Handbook, org: str, r: RecordType, shrink: float = 1.0) -> str:
@@ -159,26 +214,29 @@ def record_inputs(hb: Handbook, org: str, r: RecordType, shrink: float = 1.0) ->
     return _record_inputs(org, retention_note(hb, r), r, shrink)
 
 
-def _record_inputs(org: str, footer: str, r: RecordType, shrink: float) -> str:
+def _record_inputs(org: str, footer: str, r: RecordType, shrink: float, two_up: bool = False) -> str:
     paper = record_paper(r)
+    code = f"表单编号：{r.code}　版本：{r.version}"
     if r.kind == "register":
         rp = plan_register(r, shrink)
         data = _head(org, r, paper) | {
             "widths": rp.widths, "rows": rp.rows, "row_h": rp.row_height, "head_h": rp.head_height, "head_pt": rp.header_pt,
-            "columns": [{"label": c.label, "hint": c.hint} for c in r.columns], "pt": paper.body_pt,
+            "columns": [{"label": lines, "hint": c.hint} for c, lines in zip(r.columns, rp.head_lines)], "pt": paper.body_pt,
+            "hint_pt": HINT_PT,
             "fields": [f.label for f in r.fields], "approvals": [a.label for a in r.approvals],
-            "approval_h": rp.approval_height, "signatures": r.signatures,
+            "approval_h": rp.approval_height, "signatures": [{"label": x, "date": False} for x in r.signatures],
             "stacked": bool(r.approvals) and paper.inner_width / len(r.approvals) < 85}
-        return sheet_job(paper, r.title, footer, "register", data, max(1, r.pages))
+        return sheet_job(paper, r.title, footer, "register", data, max(1, r.pages), code, two_up)
     if r.kind == "certificate":
         cp: CertificatePlan = plan_certificate(r, shrink)
         data = _head(org, r, paper) | {
-            "stub_h": cp.stub_height, "cut_h": CUT_MM, "stub_gap": STUB_GAP_MM, "stub": _plan_data(cp.stub),
-            "original": _plan_data(cp.original), "signatures": r.signatures}
-        return sheet_job(paper, r.title, footer, "certificate", data)
-    fp = plan_form(r, shrink, fill=False)
-    data = _head(org, r, paper) | {"plan": _plan_data(fp), "signatures": r.signatures}
-    return sheet_job(paper, r.title, footer, "form", data, max(1, r.pages))
+            "half_w": cp.half.width, "half_h": cp.half.height, "half_margin": HALF_MARGIN,
+            "half_inner_w": cp.half.width - 2 * HALF_MARGIN["x"], "stub": _plan_data(cp.stub),
+            "original": _plan_data(cp.original)}
+        return sheet_job(paper, r.title, footer, "certificate", data, 1, code)
+    fp = plan_form(r, shrink)
+    data = _head(org, r, paper) | {"plan": _plan_data(fp)}
+    return sheet_job(paper, r.title, footer, "form", data, 1, code, two_up)  # a form runs on to its further pages
 
 
 record_source = record_inputs  # the old name
@@ -192,12 +250,19 @@ def fit_pdf(make_inputs: Callable[[float], str], pages: int, shrinks: tuple[floa
             template_name: str = SHEETS) -> bytes:
     """Compile the JSON text `make_inputs(shrink)` with the template; if the sheet runs onto an extra
     page, plan for less height and compile again."""
-    pdf = b""
+    return fit(make_inputs, pages, shrinks, template_name)[0]
+
+
+def fit(make_inputs: Callable[[float], str], pages: int, shrinks: tuple[float, ...] = TIGHT,
+        template_name: str = SHEETS) -> tuple[bytes, str]:
+    """(PDF, the JSON text it was compiled from) of the roomiest plan that keeps to `pages` pages."""
+    pdf, data = b"", ""
     for shrink in shrinks:
-        pdf = compile_sheet(template_name, make_inputs(shrink))
+        data = make_inputs(shrink)
+        pdf = compile_sheet(template_name, data)
         if page_count(pdf) <= pages:
-            return pdf
-    return pdf
+            break
+    return pdf, data
 
 
 class _PdfJob:
@@ -239,16 +304,28 @@ class RecordJob(_PdfJob):
     record: RecordType
     label: str
 
+    fmt: str = "pdf"  # pdf | svg (a page, shown on the record page) | a4 (an A5 sheet two-up on A4)
+    page: int = 0  # of an SVG
+
     def make(self) -> bytes:
         r = self.record
         pages = max(1, r.pages) if r.kind != "certificate" else 1
-        return fit_pdf(lambda shrink: _record_inputs(self.org, self.footer, r, shrink), pages, ROOMY if r.kind == "form" else TIGHT)
+        two_up = self.fmt == "a4"
+        pdf, data = fit(lambda shrink: _record_inputs(self.org, self.footer, r, shrink, two_up), pages,
+                        ROOMY if r.kind == "form" else TIGHT)
+        return _compile(template(SHEETS), data, "svg", self.page) if self.fmt == "svg" else pdf
 
 
-def record_job(hb: Handbook, org: str, r: RecordType) -> RecordJob:
+def svg_pages(r: RecordType) -> int:
+    """The pages of a record's sheet that differ (a register's further pages repeat its first)."""
+    return max(1, r.pages) if r.kind == "form" else 1
+
+
+def record_job(hb: Handbook, org: str, r: RecordType, fmt: str = "pdf", page: int = 0) -> RecordJob:
     footer = retention_note(hb, r)
     # keyed by the data of its first plan (which covers everything the record shows)
-    return RecordJob(cache.key("sheet", _record_inputs(org, footer, r, (ROOMY if r.kind == "form" else TIGHT)[0])), org, footer, r, r.path)
+    first = _record_inputs(org, footer, r, (ROOMY if r.kind == "form" else TIGHT)[0], fmt == "a4")
+    return RecordJob(cache.key("sheet", fmt, str(page), first), org, footer, r, r.path, fmt, page)
 
 
 def record_pdf(hb: Handbook, org: str, r: RecordType) -> bytes:

@@ -78,7 +78,7 @@ def test_register_codes_from_the_seeds():
 @pytest.mark.parametrize("title", OTHER_FORMS)
 def test_other_forms_exist_with_fields(title):
     r = find_record(title)
-    assert r.fields or r.columns, f"{title} has neither fields nor columns"
+    assert r.layout or r.columns, f"{title} has neither a layout nor columns"
 
 
 def limits(proc_id: str):
