@@ -205,7 +205,7 @@ def _header_changes(old: Procedure, new: Procedure, hb_old: Handbook, hb_new: Ha
             yield Item(name, (a, b))
     if old.status != new.status:
         yield Item("状态", (STATUS_NAMES[old.status], STATUS_NAMES[new.status]))
-    if old.owner != new.owner:
+    if hb_old.role_title(old.owner) != hb_new.role_title(new.owner):
         yield Item("责任岗位", (hb_old.role_title(old.owner), hb_new.role_title(new.owner)))
     if (old.review_interval, old.last_review) != (new.review_interval, new.last_review):
         yield Item("审核", (f"每{old.review_interval}个月、上次 {old.last_review}", f"每{new.review_interval}个月、上次 {new.last_review}"))
@@ -283,13 +283,14 @@ def _step_changes(old: Procedure, new: Procedure, o: Step, s: Step, hb_old: Hand
     label = f"第{s.number}步“{s.name}”"
     if o.name != s.name:
         yield Item(f"第{s.number}步改名", (f"“{o.name}”", f"“{s.name}”"))
-    if o.role != s.role:
+    if hb_old.role_title(o.role) != hb_new.role_title(s.role):
         yield Item(f"{label} 岗位", (hb_old.role_title(o.role), hb_new.role_title(s.role)))
     if _limits(o) != _limits(s):
         yield Item(f"{label} 时限", (_limits(o), _limits(s)))
-    if o.records != s.records:
-        added = [r for r in s.records if r not in o.records]
-        removed = [r for r in o.records if r not in s.records]
+    if _titles(hb_old, o.records) != _titles(hb_new, s.records):
+        was, now = [_titles(hb_old, [r]) for r in o.records], [_titles(hb_new, [r]) for r in s.records]
+        added = [r for r, t in zip(s.records, now) if t not in was]
+        removed = [r for r, t in zip(o.records, was) if t not in now]
         parts = ([f"新增{_titles(hb_new, added)}"] if added else []) + ([f"不再使用{_titles(hb_old, removed)}"] if removed else [])
         yield Item(f"{label} 表单：{'；'.join(parts) or '顺序调整'}")
     yield from _flow_changes(old, new, o, s, label, implied)
@@ -358,13 +359,13 @@ def diff_record(old: RecordType, new: RecordType, hb_old: Handbook, hb_new: Hand
         out.append(Item("归档", (archive_words(lo), archive_words(ln)), highlight=True))
     if old.secrecy != new.secrecy:
         out.append(Item("密级", (SECRECY_NAMES.get(old.secrecy or "", "未定"), SECRECY_NAMES.get(new.secrecy or "", "未定")), highlight=True))
-    if lo.destroy != ln.destroy:
+    if hb_old.role_title(lo.destroy) != hb_new.role_title(ln.destroy):
         out.append(Item("销毁责任人", (hb_old.role_title(lo.destroy) or "无", hb_new.role_title(ln.destroy) or "无"), highlight=True))
     for attr, name in [("prepare", "编制"), ("keeper", "保管")]:
-        if getattr(lo, attr) != getattr(ln, attr):
+        if hb_old.role_title(getattr(lo, attr)) != hb_new.role_title(getattr(ln, attr)):
             out.append(Item(name, (hb_old.role_title(getattr(lo, attr)) or "无", hb_new.role_title(getattr(ln, attr)) or "无")))
     for attr, name in [("fill", "填写"), ("review", "审核")]:
-        if getattr(lo, attr) != getattr(ln, attr):
+        if _roles(hb_old, getattr(lo, attr)) != _roles(hb_new, getattr(ln, attr)):
             out.append(Item(name, (_roles(hb_old, getattr(lo, attr)), _roles(hb_new, getattr(ln, attr)))))
     out += _list_changes([f.label for f in old.fields], [f.label for f in new.fields], "栏目")
     out += _list_changes([c.label for c in old.columns], [c.label for c in new.columns], "列")
@@ -381,7 +382,7 @@ def diff_role(old: Role, new: Role, hb_old: Handbook, hb_new: Handbook) -> list[
     out = []
     if old.title != new.title:
         out.append(Item("岗位名称", (old.title, new.title)))
-    if old.reports_to != new.reports_to:
+    if hb_old.role_title(old.reports_to) != hb_new.role_title(new.reports_to):
         out.append(Item("汇报对象", (hb_old.role_title(old.reports_to) or "无", hb_new.role_title(new.reports_to) or "无")))
     out += [Item(f"新增职责：{d}") for d in new.duties if d not in old.duties]
     out += [Item(f"删除职责：{d}") for d in old.duties if d not in new.duties]
@@ -397,10 +398,27 @@ def diff_role(old: Role, new: Role, hb_old: Handbook, hb_new: Handbook) -> list[
 
 def compare(old: Handbook, new: Handbook) -> Changes:
     ch = Changes()
-    _procedure_changes(ch, old, new)
-    _record_changes(ch, old, new)
+    renamed = {oid: nid for nid, oid in _renames(old, new)[2].items()}
+    renamed |= {oid: nid for nid, oid in _id_renames(old.records, new.records).items()}
+    renamed |= {oid: nid for nid, oid in _id_renames(old.roles, new.roles).items()}
+    _procedure_changes(ch, old, new, renamed)
+    _record_changes(ch, old, new, renamed)
     _role_changes(ch, old, new)
     return ch
+
+
+def _id_renames(old: Mapping[str, RecordType | Role], new: Mapping[str, RecordType | Role]) -> dict[str, str]:
+    """Records or roles whose id changed (`handbook rename`): new id → old id, by the same code or title."""
+    removed = {k: v for k, v in old.items() if k not in new}
+    out = {}
+    for nid, obj in new.items():
+        if nid in old:
+            continue
+        match = next((oid for oid, o in removed.items() if getattr(o, "code", None) == getattr(obj, "code", 0) or o.title == obj.title), None)
+        if match:
+            out[nid] = match
+            del removed[match]
+    return out
 
 
 def _split(old: Mapping[str, object], new: Mapping[str, object]) -> tuple[list[str], list[str], list[str]]:
@@ -426,7 +444,7 @@ def _named(obj: Procedure | RecordType) -> str:
     return f"{obj.title}（{obj.code}）"
 
 
-def _procedure_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
+def _procedure_changes(ch: Changes, old: Handbook, new: Handbook, renamed: dict[str, str]) -> None:
     removed, added, renames = _renames(old, new)
     for nid, oid in renames.items():
         o, n = old.procedures[oid], new.procedures[nid]
@@ -447,12 +465,20 @@ def _procedure_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
         o, n = old.procedures[pid], new.procedures[pid]
         items = diff_procedure(o, n, old, new)
         ch.add(Section("流程", _named(n), "修改", _changelog_quotes(o.changelog, n.changelog) if items else [], items))
-        if _content_changed(o, n) and (o.version == n.version or to_data(o.changelog) == to_data(n.changelog)):
+        if _content_changed(o, n, renamed) and (o.version == n.version or to_data(o.changelog) == to_data(n.changelog)):
             ch.add_unbumped(o, n, new.sources)
 
 
-def _record_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
+def _record_changes(ch: Changes, old: Handbook, new: Handbook, renamed: dict[str, str]) -> None:
     added, removed, kept = _split(old.records, new.records)
+    moved = _id_renames(old.records, new.records)
+    for nid, oid in moved.items():
+        o, n = old.records[oid], new.records[nid]
+        sec = Section("表单", _named(n), "改名", _changelog_quotes(o.changelog, n.changelog))
+        sec.items = [Item("id（页面地址）", (oid, nid)), *diff_record(o, n, old, new)]
+        ch.add(sec)
+    added = [i for i in added if i not in moved]
+    removed = [i for i in removed if i not in moved.values()]
     for r in (new.records[i] for i in added):
         parts = [f"栏目：{'、'.join(f.label for f in r.fields)}"] if r.fields else []
         parts += [f"列：{'、'.join(c.label for c in r.columns)}"] if r.columns else []
@@ -465,12 +491,18 @@ def _record_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
         o, n = old.records[rid], new.records[rid]
         items = diff_record(o, n, old, new)
         ch.add(Section("表单", _named(n), "修改", _changelog_quotes(o.changelog, n.changelog) if items else [], items))
-        if _content_changed(o, n) and o.version == n.version:
+        if _content_changed(o, n, renamed) and o.version == n.version:
             ch.add_unbumped(o, n, new.sources)
 
 
 def _role_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
     added, removed, kept = _split(old.roles, new.roles)
+    moved = _id_renames(old.roles, new.roles)
+    for nid, oid in moved.items():
+        items = [Item("id（页面地址）", (oid, nid)), *diff_role(old.roles[oid], new.roles[nid], old, new)]
+        ch.add(Section("岗位", new.roles[nid].title, "改名", items=items))
+    added = [i for i in added if i not in moved]
+    removed = [i for i in removed if i not in moved.values()]
     for i in added:
         ch.add(Section("岗位", new.roles[i].title, "新增", items=[Item("新增岗位")]))
     for i in removed:
@@ -479,12 +511,24 @@ def _role_changes(ch: Changes, old: Handbook, new: Handbook) -> None:
         ch.add(Section("岗位", new.roles[rid].title, "修改", items=diff_role(old.roles[rid], new.roles[rid], old, new)))
 
 
-def _content_changed(old, new) -> bool:
-    a, b = to_data(old), to_data(new)
+def _content_changed(old, new, renamed: dict[str, str] | None = None) -> bool:
+    """Whether anything but the version, changelog and review date changed; ids renamed since (`renamed`,
+    old → new) count as the same."""
+    a, b = _through(to_data(old), renamed or {}), to_data(new)
     for d in (a, b):
         for key in ("version", "changelog", "last_review", "source_file"):
             d.pop(key, None)
     return a != b
+
+
+def _through(data: object, renamed: dict[str, str]) -> object:
+    if isinstance(data, str):
+        return renamed.get(data, data)
+    if isinstance(data, list):
+        return [_through(x, renamed) for x in data]
+    if isinstance(data, dict):
+        return {k: _through(v, renamed) for k, v in data.items()}
+    return data
 
 
 # --- output ----------------------------------------------------------------------------------

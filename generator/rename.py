@@ -211,10 +211,13 @@ class Transaction:
         bom = origin is not None and origin.data.startswith(b"\xef\xbb\xbf")
         path = self.root / rel
         tmp = path.with_name(f".{path.name}.handbook-rename.tmp")
-        tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-        if origin is not None:
-            os.chmod(tmp, origin.mode & 0o7777)
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+            if origin is not None:
+                os.chmod(tmp, origin.mode & 0o7777)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def remove(self, rel: str) -> None:
         self._save(rel)

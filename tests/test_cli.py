@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+
+import pytest
+
+from office_handbook.cli import main, parser
 
 SHOUWEN = "procedures/gongwen/shouwen.yaml"
 
@@ -105,3 +110,39 @@ def test_mkdocs_strict_fails_on_checker_error(book):
 def test_review_with_a_date_past_the_calendar_is_a_usage_error(book):
     r = book.run("review", "--today", "9999-12-31", "--days", "30")
     assert r.code == 2 and "太大" in r.err and "Traceback" not in r.err
+
+
+ARGPARSE_ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help message",
+                    "show program's version", "error:", "required", "invalid choice", "unrecognized", "expected")
+
+
+def _subcommands():
+    action = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(action.choices)
+
+
+def test_help_is_chinese_for_the_command_and_every_subcommand(capsys):
+    commands = _subcommands()
+    assert {"check", "build", "rename", "where", "diff"} <= set(commands)
+    for args in [[], *([c] for c in commands)]:
+        with pytest.raises(SystemExit) as stop:
+            main([*args, "--help"])
+        assert stop.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"用法：handbook{' ' + args[0] if args else ''} "), out[:80]
+        assert "选项：" in out and "显示本帮助并退出" in out
+        english = [w for w in ARGPARSE_ENGLISH if w in out]
+        assert not english, (args, english)
+
+
+def test_usage_errors_are_chinese(capsys):
+    for args, words in [(["rename"], "缺少必须写的参数：kind, 旧id, 新id"), (["check", "--bogus"], "无法识别的参数：--bogus"),
+                        (["review", "--days", "x"], "参数 --days：'x' 不是整数"), (["nope"], "参数 命令：'nope' 不是可选的值"),
+                        (["diff", "main", "--format", "html"], "'html' 不是可选的值（可选：'github', 'gitlab', 'text'）")]:
+        with pytest.raises(SystemExit) as stop:
+            main(args)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("用法：handbook") and words in err, (args, err)
+        assert not [w for w in ARGPARSE_ENGLISH if w in err], err
+    assert argparse._("usage: ") == "usage: "  # the translation lasts only while our parser runs

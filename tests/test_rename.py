@@ -82,9 +82,11 @@ def test_rename_record_rewrites_links_and_settings_and_builds_a_redirect(admin):
 
 
 def test_rename_procedure_and_back_keeps_redirects_straight(admin):
+    admin.write("mkdocs.yml", admin.read("mkdocs.yml") + "nav:\n  - 首页: index.md\n  - 发文: procedures/gongwen/fawen.md\n")
     r = admin.run("rename", "procedure", "fawen", "fawen-guanli")
     assert r.code == 0, r.out + r.err
     assert admin.path("procedures/gongwen/fawen-guanli.yaml").exists()
+    assert admin.read("mkdocs.yml").endswith("  - 发文: procedures/gongwen/fawen-guanli.md\n")
     assert "  - {procedure: fawen-guanli, relation: related, note: 需要回复的来文转入发文流程。}\n" in admin.read(SHOUWEN)
     assert admin.run("rename", "procedure", "fawen-guanli", "fawen-v2").code == 0
     text = admin.read(SETTINGS)  # the first redirect follows the page to where it is now
@@ -183,3 +185,14 @@ def test_redirect_pages_follow_renames_and_copy_downloads():
                           "records/x.md": "records/gone.md"}, files, directory_urls=False)
     assert set(out) == {"records/a.html", "records/a.pdf", "records/b.html", "records/b.pdf"}  # b2 is a page; x leads nowhere
     assert 'url=c.html"' in out["records/a.html"] and out["records/a.pdf"] == b"%PDF"
+
+
+def test_redirects_are_added_in_the_style_the_file_uses():
+    from office_handbook.rename import add_redirect
+
+    block = "a: 1\nredirects:\n  # 旧地址\n  roles/x.md: roles/y.md   # 注释\nb: 2\n"
+    text, edits = add_redirect(block, "roles/z.md", "roles/w.md")
+    assert text == "a: 1\nredirects:\n  # 旧地址\n  roles/x.md: roles/y.md   # 注释\n  roles/z.md: roles/w.md\nb: 2\n"
+    assert [str(e) for e in edits] == ["handbook.yml:5: redirects：旧地址 roles/z.md 跳转到 roles/w.md（新增）"]
+    flow, _ = add_redirect("redirects: {roles/x.md: roles/y.md}  # 注释\n", "roles/y.md", "roles/x.md")
+    assert flow == "redirects: {roles/y.md: roles/x.md}  # 注释\n"  # x is a page again: its own redirect goes
