@@ -38,7 +38,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
     for i, rid in enumerate(records):
         kind = ("form", "register", "certificate")[i % 3]
         body = ("columns:\n" + "".join(f"  - {{label: 列{j}}}\n" for j in range(6))) if kind == "register" else \
-               ("fields:\n" + "".join(f"  - {{label: 栏目{j}}}\n" for j in range(6)) + "approvals:\n  - {label: 主管意见}\n")
+               ("layout:\n" + "".join(f"  - {{label: 栏目{j}}}\n" for j in range(6)) + "  - {approval: 主管意见}\n")
         (root / "records" / f"{rid}.yaml").write_text(
             f"# yaml-language-server: $schema=../.handbook/schemas/record.schema.json\nid: {rid}\ncode: GL/YJ-BG-{i + 1:04d}\n"
             f"title: 表单{i}\nkind: {kind}\nversion: \"1.0\"\npurpose: 测试用表单。\n{body}"

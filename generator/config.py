@@ -11,7 +11,7 @@ from .schema import hidden_characters
 from .typos import with_slips
 from .yamlsource import Document, LoadError, convert, decode, parse
 
-FORMAT_VERSION = 2  # of the handbook's files; `handbook migrate` brings older handbooks to it
+FORMAT_VERSION = 3  # of the handbook's files; `handbook migrate` brings older handbooks to it
 
 
 @dataclass

@@ -76,7 +76,7 @@ def _signature_lines(lines: list[str], indent: str) -> list[str]:
 
     text = "\n".join(lines)
     names = yaml.safe_load(text).get("signatures") or []
-    comment = re.search(r"[ \t]#.*$", lines[0])
+    comment = re.search(r"[ \t]+#.*$", lines[0])
     out = [f"{indent}- {{signature: {_flow_scalar(str(n))}}}" for n in names]
     if comment and out:
         out[0] += comment.group(0)
@@ -124,7 +124,7 @@ def layout_text(text: str) -> str:
         new_items += _signature_lines(lines[a:b], item_indent)
     first = min(blocks[k][0] for k in present)
     head = lines[first]
-    head_comment = re.search(r"[ \t]#.*$", head) if present[0] == "fields" else None
+    head_comment = re.search(r"[ \t]+#.*$", head) if present[0] == "fields" else None
     layout = ["layout:" + (head_comment.group(0) if head_comment else "")] + new_items
     out: list[str] = []
     for i, line in enumerate(lines):

@@ -81,14 +81,14 @@ title: 新表单（请修改）
 kind: form
 version: "0.1"
 purpose: 写明这张表用来做什么。
-fields:
+layout:                # 从上到下按这里的顺序印出：栏目（label）、审批栏（approval）、签字栏（signature）
   - {{label: 申请部门}}
   - {{label: 申请人}}
   - {{label: 申请日期, type: date}}
   - {{label: 事由, type: textarea, wide: true, lines: 3}}
-approvals:
-  - {{label: 部门负责人意见}}
-  - {{label: 办公室主任意见, role: {keeper}}}
+  - {{approval: 部门负责人意见}}
+  - {{approval: 办公室主任意见, role: {keeper}}}
+  - {{signature: 经办人}}
 lifecycle:
   prepare: {keeper}
   fill: [{filler}]

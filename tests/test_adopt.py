@@ -13,6 +13,7 @@ import pytest
 
 from conftest import Book, make_mini
 from office_handbook.cli import main
+from office_handbook.pipeline import check
 
 
 def run(capsys, *args: str):
@@ -58,7 +59,7 @@ def test_init_gives_a_handbook_that_checks_and_builds(tmp_path, capsys):
 def test_init_never_overwrites_and_says_what_it_kept(tmp_path, capsys):
     target = tmp_path / "hb"
     target.mkdir()
-    (target / "handbook.yml").write_text("# 我们自己的设置\nformat: 2\norganisation: 本公司\n", encoding="utf-8")
+    (target / "handbook.yml").write_text("# 我们自己的设置\nformat: 3\norganisation: 本公司\n", encoding="utf-8")
     (target / "README.md").write_text("ours", encoding="utf-8")
     before = files_of(target)
     code, _, err = run(capsys, "init", str(target))
@@ -138,7 +139,7 @@ def test_migrate_rewrites_only_what_the_new_format_needs(tmp_path, capsys):
         if rel.endswith(".yaml"):
             assert new.split(b"\n", 1)[1] == old.split(b"\n", 1)[1], rel  # only the modeline changed
             assert b".handbook/schemas/" in new.split(b"\n", 1)[0]
-    assert after["handbook.yml"].decode().startswith("# 手册设置\nformat: 2 ")
+    assert after["handbook.yml"].decode().startswith("# 手册设置\nformat: 3 ")
     assert "organisation: 旧公司   # 单位" in after["handbook.yml"].decode()
     r = book.run("check")
     assert r.code == 0 and r.lines == [], r.out
@@ -154,15 +155,15 @@ def test_a_newer_format_is_one_clear_line(book):
 def test_an_older_format_that_changes_meaning_is_one_clear_line(book, monkeypatch):
     from office_handbook import migrate
 
-    monkeypatch.setattr(migrate, "STEPS", [*migrate.STEPS, migrate.Step(3, "示例：表单字段改名", True, lambda root: {})])
-    monkeypatch.setattr(migrate, "FORMAT_VERSION", 3)
+    monkeypatch.setattr(migrate, "STEPS", [*migrate.STEPS, migrate.Step(4, "示例：表单字段改名", True, lambda root: {})])
+    monkeypatch.setattr(migrate, "FORMAT_VERSION", 4)
     book.write("procedures/gongwen/shouwen.yaml", "id: shouwen\nsteps: 3\n")  # would give many schema errors
     r = book.run("check")
     assert r.code == 1 and len(r.lines) == 1 and " E115 " in r.lines[0] and "handbook migrate" in r.lines[0], r.out
 
 
 def test_site_name_follows_the_title_in_handbook_yml(book):
-    book.write("handbook.yml", "format: 2\ntitle: 行政部工作手册\n")
+    book.write("handbook.yml", "format: 3\ntitle: 行政部工作手册\n")
     r = book.run("check")
     line = next(ln for ln in r.lines if " W507 " in ln)
     config = book.read("mkdocs.yml")
@@ -199,3 +200,47 @@ def test_the_example_content_follows_the_office_name(tmp_path, capsys):
     assert code == 0, err
     policy = (target / "site/policies/shoufawen/index.html").read_text(encoding="utf-8")
     assert "行政部" in policy and "{办公室}" not in policy
+
+
+OLD_RECORD = """\
+# yaml-language-server: $schema=../.handbook/schemas/record.schema.json
+id: old-form
+code: GL/YJ-BG-90
+title: 旧写法的申请单
+kind: form
+version: "1.0"
+purpose: 测试。
+fields:           # 栏目
+  - {label: 申请人}
+  - label: 事由   # 块式写法
+    type: textarea
+    lines: 2
+approvals:
+  - {label: 部门负责人意见, role: office-director}
+  - label: 总经理意见
+signatures: [经办人, "领取人（签字）"]  # 表尾
+lifecycle:
+  prepare: office-director
+  fill: [office-clerk]
+  retention: 1
+"""
+
+
+def test_migrate_to_format_3_makes_one_layout_and_keeps_the_sheet(book):
+    from office_handbook.render.typst_forms import record_inputs
+
+    book.replace("handbook.yml", "format: 3", "format: 2")
+    book.write("records/old-form.yaml", OLD_RECORD)
+    checked = check(book.root)
+    r = book.run("check")
+    assert any(" W506 " in line and "layout" in line for line in r.lines), r.out
+    before = record_inputs(checked.handbook, "X", checked.handbook.records["old-form"])
+    assert book.run("migrate").code == 0
+    text = book.read("records/old-form.yaml")
+    assert "fields:" not in text and "approvals:" not in text and "signatures:" not in text
+    assert "layout:           # 栏目" in text and "  - label: 事由   # 块式写法" in text
+    assert "  - {approval: 部门负责人意见, role: office-director}" in text and "  - approval: 总经理意见" in text
+    assert "  - {signature: 经办人}  # 表尾" in text and "  - {signature: 领取人（签字）}" in text
+    assert book.run("check").lines == []
+    after = check(book.root).handbook
+    assert record_inputs(after, "X", after.records["old-form"]) == before

@@ -164,8 +164,8 @@ CASES = [
     ("upper-case extension", uppercase_extension, "roles/office-clerk.YAML:1:1", "E113"),
     ("full-width colon after a key", sub(CLERK, "reports_to: office-director", "reports_to：office-director"), f"{CLERK}:4:11", "E103"),
     ("three-space indent", sub(SHOUWEN, "  interval_months: 12", "   interval_months: 12"), f"{SHOUWEN}:11:1", "E103"),
-    ("owners names no role", sub("handbook.yml", "format: 2", "format: 2\nowners:\n  office-clerck: ['@office/clerks']"), "handbook.yml:3:3", "E203"),
-    ("popular record names no record", sub("handbook.yml", "format: 2", "format: 2\npopular_records: [shouwen-registr]"), "handbook.yml:2:19", "E202"),
+    ("owners names no role", sub("handbook.yml", "format: 3", "format: 3\nowners:\n  office-clerck: ['@office/clerks']"), "handbook.yml:3:3", "E203"),
+    ("popular record names no record", sub("handbook.yml", "format: 3", "format: 3\npopular_records: [shouwen-registr]"), "handbook.yml:2:19", "E202"),
     ("link to a missing generated page", append(POLICY, "\n见[发文](../procedures/gongwen/fawn.md)。\n"), f"{POLICY}:8:7", "E211"),
     ("link to a missing step", append(POLICY, "\n见[存档](../procedures/gongwen/fawen.md#step-legal-review)。\n"), f"{POLICY}:8:7", "E212"),
     ("record in a subfolder", record_in_a_subfolder, "records/sub/x.yaml:1:1", "E113"),
@@ -257,7 +257,7 @@ def evidence_shorter(book):
 
 
 def glossary_variant(book):
-    book.replace("handbook.yml", "format: 2", "format: 2\nglossary:\n  来文: [外来文件]")
+    book.replace("handbook.yml", "format: 3", "format: 3\nglossary:\n  来文: [外来文件]")
 
 
 def stale_ids_schema(book):
@@ -272,13 +272,13 @@ WARNING_CASES = [
     ("stale editor id list", stale_ids_schema, ("build",), ".handbook/schemas/ids.schema.json:1:1", "W504"),
     ("stray file in records/", write("records/notes.txt", "随手记\n"), ("build",), "records/notes.txt:1:1", "W505"),
     ("file format 1", old_format_modeline, ("build",), "handbook.yml:1:1", "W506"),
-    ("site_name differs from the title", sub("handbook.yml", "format: 2", "format: 2\ntitle: 别的手册"), ("check",), "mkdocs.yml:3:12", "W507"),
+    ("site_name differs from the title", sub("handbook.yml", "format: 3", "format: 3\ntitle: 别的手册"), ("check",), "mkdocs.yml:3:12", "W507"),
     ("evidence kept shorter than what it approves", evidence_shorter, ("check",), f"{REG}:9:13", "W508"),
     ("doubled full stop", sub(REG, "供查询和督办。", "供查询和督办。。"), ("check",), f"{REG}:8:41", "W509"),
     ("deprecated term", glossary_variant, ("check",), f"{REG}:8:19", "W510"),
     ("decision named as a task", sub(FAWEN, "name: 初核：送谁签发？", "name: 初核"), ("check",), f"{FAWEN}:16:11", "W511"),
     ("permanent but not archived", sub(FAWEN_REG, "  retention: 2", "  retention: permanent"), ("check",), f"{FAWEN_REG}:29:14", "W512"),
-    ("category no procedure has", sub("handbook.yml", "format: 2", "format: 2\ncategories: [公文管里]"), ("check",), "handbook.yml:2:14", "W514"),
+    ("category no procedure has", sub("handbook.yml", "format: 3", "format: 3\ncategories: [公文管里]"), ("check",), "handbook.yml:2:14", "W514"),
     ("source id shown to readers", sub(REG, "供查询和督办。", "供查询和督办（seeds/002）。"), ("check",), f"{REG}:8:42", "W513"),
 ]
 

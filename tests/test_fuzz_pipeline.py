@@ -305,7 +305,7 @@ CLERK = "roles/office-clerk.yaml"
 FOUND = [
     # a control character written as an escape reached the chart's SVG: xml.etree ParseError in charts.decorate
     ("control character in a step name", SHOUWEN, "    name: 签收、登记", '    name: "签收\\x18登记"', "E305"),
-    ("control character in handbook.yml", "handbook.yml", "format: 2", 'format: 2\norganisation: "××\\x07公司"', "E305"),
+    ("control character in handbook.yml", "handbook.yml", "format: 3", 'format: 3\norganisation: "××\\x07公司"', "E305"),
     # the same character written as such: E103 at 1:1 with libyaml's English text; now at its line:col
     ("raw control character", CLERK, "title: 办公室文员", "title: 办公室\x1b文员", "E103"),
     # 2026-02-30 passed the date pattern: ValueError in date.fromisoformat (model.next_review)
