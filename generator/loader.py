@@ -267,5 +267,6 @@ def load_policies(root: Path) -> dict[str, Policy]:
             title = m.group(1).strip().strip("\"'")
         elif h1:
             title = h1.group(1).strip()
-        out[path.stem] = Policy(path.stem, title, path.relative_to(root).as_posix())
+        body = text[front.end():] if front else text
+        out[path.stem] = Policy(path.stem, title, path.relative_to(root).as_posix(), body)
     return out

@@ -385,6 +385,7 @@ class Policy:
     id: str
     title: str
     path: str  # docs/policies/<id>.md
+    text: str = ""  # its Markdown, without the front matter (the binder prints it)
 
 
 @dataclass

@@ -295,3 +295,33 @@ def test_binder_pdf_has_cover_contents_procedures_and_forms(tmp_path):
     for p in hb.procedures.values():
         assert p.code in body, p.code
     assert "(handbook.pdf)" in (out / "docs/index.md").read_text(encoding="utf-8")
+    # the sections after the procedures, and a TOC line and bookmark per blank form (its own paper size)
+    top = [x.title for x in reader.outline if not isinstance(x, list)]
+    assert top[-3:] == ["制度", "岗位职责", "空白表单"]
+    nested = [x for x in reader.outline if isinstance(x, list)]
+    policies, roles, forms = nested[-3], nested[-2], nested[-1]
+    assert {x.title for x in policies} == {p.title for p in hb.policies.values()}
+    assert len(roles) == len(hb.roles)
+    assert [x.title for x in forms] == [f"{r.code}　{r.title}" for r in sorted(hb.records.values(), key=lambda r: r.code)]
+    letter = next(x for x in forms if "介绍信" in x.title)
+    page = reader.pages[reader.get_destination_page_number(letter)]
+    assert abs(float(page.mediabox.height) - 842) < 2  # the letter's A4 sheet, not shrunk onto a margin
+    assert "{办公室}" not in body and "{单位}" not in body
+
+
+@pytest.mark.slow
+def test_forms_bundle_has_every_form_with_a_bookmark(tmp_path):
+    """表单汇编 (forms.pdf): every blank form, a TOC line and a bookmark each, linked from the home page."""
+    from conftest import REPO as repo
+    from office_handbook.cli import main as cli_main
+    from office_handbook.pipeline import check as check_handbook
+
+    out = tmp_path / "gen"
+    assert cli_main(["gen", "--root", str(repo), "--out", str(out)]) == 0
+    reader = PdfReader(str(out / "docs/forms.pdf"))
+    hb = check_handbook(repo).handbook
+    marks = [y for x in reader.outline if isinstance(x, list) for y in x]
+    assert sorted(m.title for m in marks) == sorted(f"{r.code}　{r.title}" for r in hb.records.values())
+    contents = "".join(reader.pages[i].extract_text() for i in range(1, 4))
+    assert "目录" in contents and "GL/YJ-BG-01" in contents
+    assert "(forms.pdf)" in (out / "docs/index.md").read_text(encoding="utf-8")

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..analysis import way_on
-from ..labels import STATUS_NAMES
+from ..labels import FREQUENCY_NAMES, ROLE_KIND_NAMES, STATUS_NAMES
 from ..model import as_list
 from . import cache
 from .context import Context
+from .markdown_text import blocks
 from .prose import clauses, sentence, sentences
 from .typst_forms import SERIF, font_dir, job_json, template
 
@@ -50,7 +51,10 @@ def binder_data(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -
     if forms:
         records = [r for r in ctx.records() if r.id in forms]
         binder_forms = {"rows": [[r.code, r.title, r.lifecycle.retention_label] for r in records],
-                        "pages": [{"file": f"forms/{r.id}.pdf", "flipped": r.orientation == "landscape"} for r in records]}
+                        "forms": [_form_pages(r, forms[r.id]) for r in records]}
+    policies = [{"title": pol.title, "blocks": blocks(_names(pol.text, s.names), skip_title=pol.title)}
+                for pol in sorted(hb.policies.values(), key=lambda x: x.id)]
+    roles = [_role(ctx, role) for role in ctx.roles()]
     return {
         "page": {"paper": "a4", "margin_x": 18, "margin_y": 20, "body_pt": 10, "serif": SERIF, "sans": SANS,
                  "title": s.organisation + s.site_title},
@@ -58,8 +62,35 @@ def binder_data(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -
                   "counts": f"{len(hb.procedures)} 个流程 · {len(hb.records)} 种表单 · {len(hb.roles)} 个岗位",
                   "edition": f"{s.office} 编 · {ctx.today.isoformat()}"},
         "procedures": procedures,
+        "policies": policies,
+        "roles": roles,
         "forms": binder_forms,
     }
+
+
+def _names(text: str, names: dict[str, str]) -> str:
+    """A hand-written page's {办公室} and {单位}, as the site fills them in."""
+    for token, value in names.items():
+        text = text.replace("{" + token + "}", value)
+    return text
+
+
+def _form_pages(r, pdf: bytes) -> dict:
+    from .typst_forms import page_count
+
+    paper = "A4" if r.kind == "certificate" else r.paper_size
+    return {"code": r.code, "title": r.title, "file": f"forms/{r.id}.pdf", "pages": page_count(pdf),
+            "paper": paper.lower(), "flipped": r.orientation == "landscape" and r.kind != "certificate"}
+
+
+def _role(ctx: Context, role) -> dict:
+    hb = ctx.hb
+    meta = [ROLE_KIND_NAMES.get(role.kind, "")]
+    if role.reports_to:
+        meta.append(f"上级：{hb.role_title(role.reports_to)}")
+    tasks = [[FREQUENCY_NAMES[freq], t.name, t.when or "—"] for freq, ts in role.tasks_by_frequency().items() for t in ts]
+    return {"title": role.title, "meta": " · ".join(m for m in meta if m), "summary": _text(role.summary),
+            "duties": [sentence(d) for d in role.duties], "tasks": tasks}
 
 
 def binder_inputs(ctx: Context, charts: dict[str, str], forms: dict[str, bytes]) -> str:
