@@ -325,3 +325,20 @@ def test_forms_bundle_has_every_form_with_a_bookmark(tmp_path):
     contents = "".join(reader.pages[i].extract_text() for i in range(1, 4))
     assert "目录" in contents and "GL/YJ-BG-01" in contents
     assert "(forms.pdf)" in (out / "docs/index.md").read_text(encoding="utf-8")
+
+
+def test_an_a5_form_also_prints_two_up_on_a4(book):
+    checked = sample_book(book, SAMPLES)
+    ctx = context(checked)
+    jobs = pdf_jobs(ctx)
+    a5 = [r for r in checked.handbook.records.values() if r.paper_size == "A5" and r.kind != "certificate"]
+    assert a5 and all(f"records/{r.id}-A4.pdf" in jobs for r in a5)
+    assert not any(f"records/{r.id}-A4.pdf" in jobs for r in checked.handbook.records.values() if r.paper_size == "A4")
+    r = a5[0]
+    pdf = Engine(Cache(None), workers=1).run([jobs[f"records/{r.id}-A4.pdf"]])[0]
+    rd = reader(pdf)
+    assert len(rd.pages) == 1
+    w, h = float(rd.pages[0].mediabox.width), float(rd.pages[0].mediabox.height)
+    assert {round(w), round(h)} == {595, 842}  # A4, turned to hold two A5 sheets side by side or one above the other
+    text = flat(text_of(pdf))
+    assert text.count(flat(r.title)) == 2 and text.count(r.code) == 2

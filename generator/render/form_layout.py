@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..model import Block, FormField, Handbook, RecordType
-from .textwidth import SERIF, break_lines, ems, min_width
+from .textwidth import SERIF, break_lines, ems, min_width, width_mm
 
 PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 MARGIN_MM = {"A4": 12.0, "A5": 10.0}  # docs/assets/forms.css uses the same @page margins
@@ -199,7 +199,10 @@ def segments_of(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
     return runs
 
 
-def table_rows(blocks: list[Block]) -> list[Row]:
+DATE_FILL = "　　　年　　月　　日"
+
+
+def table_rows(blocks: list[Block], half_value_mm: float = 1e9, pt: float = 10.5) -> list[Row]:
     """Two half fields a row; a wide field (or a half field left alone) takes the whole row; approval
     boxes, item grids and signature rows each take a row of their own, all in the YAML's order."""
     rows: list[Row] = []
@@ -214,7 +217,8 @@ def table_rows(blocks: list[Block]) -> list[Row]:
     for b in blocks:
         if b.kind == "field" and b.field is not None:
             f = b.field
-            if f.wide or f.type == "textarea" or (f.blanks and blanks_ems(f.blanks) > 14):
+            too_narrow = f.type == "date" and width_mm(DATE_FILL, pt) + 4 > half_value_mm
+            if f.wide or f.type == "textarea" or too_narrow or (f.blanks and blanks_ems(f.blanks) > 14):
                 flush()
                 rows.append(Row("fields", [Cell(f, 3)]))
             elif pending:
@@ -338,7 +342,7 @@ def plan_blocks(paper: Paper, blocks: list[Block], avail: float, letter: bool = 
     for kind, run in segments_of(blocks):
         seg = Segment(kind)
         if kind == "table":
-            seg.rows = table_rows(run)
+            seg.rows = table_rows(run, plan.value_width, plan.pt)
             for row in seg.rows:
                 _plan_row(plan, row)
         elif kind == "signs":
