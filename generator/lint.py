@@ -124,6 +124,22 @@ def lint_yaml(path: str, text: str, glossary: Mapping[str, list[str]], internal:
     return out
 
 
+# `serve` checks the whole handbook on every save: a file's problems depend only on its text and the
+# glossary, so an unchanged file is not composed and searched again (at most a few thousand files kept)
+_MEMO: dict[tuple, list[Problem]] = {}
+
+
+def _lint_yaml_memo(path: str, text: str, key: tuple, tree: Callable[[], yaml.Node | None]) -> list[Problem]:
+    k = (path, text, key)
+    found = _MEMO.get(k)
+    if found is None:
+        if len(_MEMO) > 5000:
+            _MEMO.clear()
+        glossary = {g: list(v) for g, v in key[0]}
+        found = _MEMO[k] = lint_yaml(path, text, glossary, key[1], tree)
+    return list(found)
+
+
 def lint_markdown(path: str, text: str, glossary: Mapping[str, list[str]], internal: Iterable[str] = ()) -> list[Problem]:
     prose = _markdown_prose(text)
     return [Problem(Pos(path, *_line_col(text, index)), code, message)
@@ -135,9 +151,10 @@ def lint_texts(documents: Iterable[Document], markdown_texts: Mapping[str, str],
                glossary: Mapping[str, list[str]], internal: Iterable[str] = ()) -> list[Problem]:
     """`internal`: the ids of sources (seeds/002 …), which readers should never see in the text."""
     internal = sorted(set(internal))
+    key = (tuple((k, tuple(v)) for k, v in sorted(glossary.items())), tuple(internal))
     problems = []
     for doc in documents:
-        problems += lint_yaml(doc.path, doc.text, glossary, internal, doc.tree)
+        problems += _lint_yaml_memo(doc.path, doc.text, key, doc.tree)
     for path, text in markdown_texts.items():
         problems += lint_markdown(path, text, glossary, internal)
     return problems

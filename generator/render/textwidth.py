@@ -50,6 +50,15 @@ def break_lines(text: str, width: float, pt: float, font: str = SERIF) -> list[s
     """`text` broken into as few lines as fit `width` mm, balanced so that no line is a lone character
     (where one character would be left over, the lines are evened out: 办公室主任批/准 becomes 办公室/主任批准).
     Breaks fall between characters; Latin words and numbers are kept whole where they fit."""
+    return list(_break_lines(text, round(width, 3), pt, font))
+
+
+@functools.lru_cache(maxsize=8192)
+def _break_lines(text: str, width: float, pt: float, font: str) -> tuple[str, ...]:
+    return tuple(_break(text, width, pt, font))
+
+
+def _break(text: str, width: float, pt: float, font: str) -> list[str]:
     if width_mm(text, pt, font) <= width or len(text) <= 1:
         return [text]
     chunks = _chunks(text)
@@ -152,6 +161,7 @@ def _balanced(chunks: list[str], n: int, pt: float, font: str) -> list[str] | No
     return ["".join(chunks[a:b]) for a, b in zip(cuts, cuts[1:])]
 
 
+@functools.lru_cache(maxsize=8192)
 def min_width(text: str, pt: float, most_lines: int = 3, font: str = SERIF) -> float:
     """The narrowest box (mm) `text` fits in without a lone-character line, in at most `most_lines` lines."""
     chunks = _chunks(text)
