@@ -43,8 +43,9 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
             f"# yaml-language-server: $schema=../.handbook/schemas/record.schema.json\nid: {rid}\ncode: GL/YJ-BG-{i + 1:04d}\n"
             f"title: 表单{i}\nkind: {kind}\nversion: \"1.0\"\npurpose: 测试用表单。\n{body}"
             f"lifecycle:\n  prepare: {rng.choice(roles)}\n  fill: [{rng.choice(roles)}]\n  review: [{rng.choice(roles)}]\n"
-            f"  keeper: {rng.choice(roles)}\n  retention: {rng.choice(['1', '2', '10', 'long-term', 'permanent'])}\n"
-            f"  destroy: {rng.choice(roles)}\n", encoding="utf-8")
+            f"  keeper: {rng.choice(roles)}\n  retention: {(kept := rng.choice(['1', '2', '10', 'long-term', 'permanent']))}\n"
+            + ("  archive_class: permanent\n  archive_when: 次年6月底前\n" if kept == "permanent" else f"  destroy: {rng.choice(roles)}\n"),
+            encoding="utf-8")
     for i in range(n):
         folder = root / "procedures" / f"cat{i % 10}"
         folder.mkdir(exist_ok=True)
@@ -58,6 +59,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
         lane_roles = rng.sample(roles, min(len(roles), rng.randint(2, 6)))
         for j in range(k):
             lines.append(f"  - id: s{j}")
+            name_at = len(lines)
             lines.append(f"    name: {_step_name(rng)}")
             lines.append(f"    role: {rng.choice(lane_roles)}")
             lines.append(f"    details: 第{j + 1}步的具体要求。")
@@ -70,6 +72,7 @@ def make_handbook(root: Path, n: int, seed: int = 1) -> Path:
             nxt = f"s{j + 1}" if j + 1 < k else "end"
             if j > 0 and j + 2 < k and rng.random() < 0.25:  # a decision: forward jump, or a loop back
                 other = f"s{rng.randint(0, j - 1)}" if rng.random() < 0.5 else f"s{j + 2}"
+                lines[name_at] += "是否通过？"  # a decision is named as its question (W511)
                 lines.append("    criteria: 是否符合要求。")
                 lines.append(f"    branches:\n      - {{label: 同意, next: {nxt}}}\n      - {{label: 退回, next: {other}}}")
             else:
