@@ -519,6 +519,10 @@ def cmd_codeowners(args) -> int:
 
     root = _root(args)
     checked = check(root, _today(args))
+    if checked.errors:  # an owners typo would silently drop that role's rules
+        _print_problems(checked.problems, "text")
+        print(f"发现 {len(checked.errors)} 个错误，未写出 CODEOWNERS：请先改正（owners 的岗位 id 要是 roles/ 下的文件名）。", file=sys.stderr)
+        return EXIT_PROBLEMS
     result = codeowners(checked.handbook, checked.settings.owners)
     if args.out == "-":
         print(result.text, end="")

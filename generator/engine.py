@@ -10,8 +10,9 @@ since starting workers costs about a second.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
 from .parallel import pool
@@ -46,6 +47,12 @@ class Engine:
         self.parallel_from = parallel_from
         self._pool: ProcessPoolExecutor | None = None
         self.ran_in_workers = 0  # how many jobs went to workers (for tests and benchmarks)
+        # `serve`: a slow job that may lag (the binder) keeps its last result while a worker remakes it
+        self.keep_stale = False
+        self.on_late: Callable[[str, bytes], None] | None = None  # told (slot, result) when a lagging result is ready
+        self._latest: dict[str, bytes] = {}
+        self._pending: dict[str, tuple[str, Future]] = {}
+        self._lock = threading.Lock()
 
     def run(self, jobs: Sequence[Job]) -> list[bytes]:
         """Each job's result, in order: from the cache, or run (and cached)."""
@@ -55,6 +62,64 @@ class Engine:
             self.cache.put(jobs[i].kind, jobs[i].key, data)
             results[i] = data
         return results  # type: ignore[return-value]
+
+    def run_lagging(self, jobs: Sequence[tuple[str, Job]]) -> list[bytes]:
+        """Like `run`, for jobs a preview may show a little late, each in a named slot: with
+        `keep_stale`, a job not in the cache whose slot has an earlier result returns that result at
+        once and is remade on a worker (`on_late` hears when). Otherwise it is run as usual."""
+        out: list[bytes | None] = []
+        fresh: list[bool] = []
+        now: list[tuple[int, Job]] = []
+        for slot, job in jobs:
+            data = self.cache.get(job.kind, job.key)
+            with self._lock:
+                stale = self._latest.get(slot)
+            fresh.append(data is not None or not (self.keep_stale and stale is not None))
+            if data is None and not fresh[-1]:
+                self._remake(slot, job)
+                data = stale
+            elif data is None:
+                now.append((len(out), job))
+            out.append(data)
+        for (i, job), data in zip(now, self._execute([j for _, j in now])):
+            self.cache.put(job.kind, job.key, data)
+            out[i] = data
+        with self._lock:
+            for (slot, _), data, new in zip(jobs, out, fresh):
+                if new:
+                    self._latest[slot] = data  # type: ignore[assignment]
+        return out  # type: ignore[return-value]
+
+    def _remake(self, slot: str, job: Job) -> None:
+        with self._lock:
+            pending = self._pending.get(slot)
+            if pending is not None and pending[0] == job.key:
+                return  # already being made
+            future = self._get_pool().submit(run_job, job)
+            self._pending[slot] = (job.key, future)
+        self.ran_in_workers += 1
+
+        def done(f: Future) -> None:
+            if f.cancelled() or f.exception() is not None:
+                return
+            data = f.result()
+            self.cache.put(job.kind, job.key, data)
+            with self._lock:
+                if self._pending.get(slot, ("", None))[1] is not f:
+                    return  # a newer edit has started a newer one
+                del self._pending[slot]
+                self._latest[slot] = data
+            if self.on_late is not None:
+                self.on_late(slot, data)
+
+        future.add_done_callback(done)
+
+    def wait_lagging(self) -> None:
+        """Until every job remade in the background is done (tests, benchmarks)."""
+        with self._lock:
+            futures = [f for _, f in self._pending.values()]
+        for f in futures:
+            f.exception()
 
     def _execute(self, jobs: list[Job]) -> list[bytes]:
         if self.workers < 2 or sum(j.cost for j in jobs) < self.parallel_from:

@@ -22,6 +22,7 @@ from .config import Settings
 from .history import Head
 from .model import Handbook, Procedure, RecordType, Role
 from .problems import Pos, Problem
+from .yamlsource import Document
 
 _GENERATED_AREAS = ("procedures/", "records/", "roles/", "indexes/", "guide/")
 _INLINE = re.compile(r"\]\(\s*<?([^()\s<>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
@@ -255,4 +256,35 @@ def page_anchors(markdown: str) -> dict[str, str]:
         n = seen.get(base, 0)
         seen[base] = n + 1
         out.setdefault(base if n == 0 else f"{base}_{n}", plain)
+    return out
+
+
+def redirect_problems(root: Path, hb: Handbook, doc: Document | None, redirects: dict[str, str],
+                      head: Head | None = None) -> list[Problem]:
+    """handbook.yml `redirects:` (written by handbook rename, editable by hand): W515 for an entry that
+    no longer does anything (not a page path, or the old address is a page again), E213 for one whose
+    target is no page, so the old address would lead nowhere."""
+    if doc is None or not redirects:
+        return []
+    pages = set(generated_pages(hb))
+    base = root / docs_dir(root)
+    if base.is_dir():
+        pages.update(p.relative_to(base).as_posix() for p in base.rglob("*.md")
+                     if not any(part.startswith(".") for part in p.relative_to(base).parts))
+    out: list[Problem] = []
+    for old, new in redirects.items():
+        pos_key, pos_value = doc.pos(("redirects", old), key=True), doc.pos(("redirects", old))
+        if not (str(old).endswith(".md") and str(new).endswith(".md")):
+            out.append(Problem(pos_key, "W515", f"跳转 {old}: {new} 不是页面地址，不会生成跳转页：两边都写成 docs 中的页面路径，如 records/old.md: records/new.md。"))
+            continue
+        if old in pages:
+            out.append(Problem(pos_key, "W515", f"旧地址 {old} 又是一个页面了，跳转到 {new} 不再起作用：删去这一行。"))
+            continue
+        seen, target = {old}, new
+        while target not in pages and target in redirects and target not in seen:
+            seen.add(target)
+            target = redirects[target]
+        if target not in pages:
+            hint = _page_hint(new, "index.md", generated_pages(hb), head)
+            out.append(Problem(pos_value, "E213", f"跳转的目标页面 {new} 不存在，旧地址 {old} 会打不开：{hint}"))
     return out

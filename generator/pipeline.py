@@ -13,7 +13,7 @@ from .checks import check_settings, run_checks
 from .config import Settings, read_settings, settings_document
 from .editor_schema import stale_schemas
 from .history import Head
-from .links import link_problems
+from .links import link_problems, redirect_problems
 from .lint import lint_texts
 from .loader import Loaded, load
 from .migrate import format_problems
@@ -53,7 +53,9 @@ def check(root: Path, today: dt.date | None = None, *, use_cache: bool = True) -
         extra += formats + site_name_problems(root, settings)
         extra += text_problems(root, loaded.handbook, settings) + source_title_problems(loaded.handbook, settings)
         head = Head(root)  # asked only when a reference names nothing: was the file deleted?
-        extra += check_settings(loaded.handbook, settings, settings_document(root), head)
+        document = settings_document(root)
+        extra += check_settings(loaded.handbook, settings, document, head)
+        extra += redirect_problems(root, loaded.handbook, document, settings.redirects, head)
         extra += link_problems(root, loaded.handbook, settings, today, head)
         problems = sort_problems(loaded.problems + run_checks(loaded.handbook, today, head=head) + extra + setting_problems)
     return Checked(root, loaded.handbook, settings, problems)

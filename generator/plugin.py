@@ -95,6 +95,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.checked = checked
         self._configure_search(config, checked)
         engine, own = self._engine(use_cache)
+        if self.serving:  # the binder and the forms bundle follow a save a few seconds late, not before the page
+            engine.keep_stale = True
+            engine.on_late = _late_writer(Path(config.site_dir), self.root / ".cache" / "handbook" / "pages" if self.incremental else None)
         try:
             self.generated = render_site(checked.handbook, checked.settings, self.today, engine=engine,
                                          charts=self.config.charts, pdfs=self.config.pdfs, directory_urls=config.use_directory_urls)
@@ -326,6 +329,25 @@ def _add_extensions(config) -> None:
         from pymdownx.slugs import slugify
 
         toc["slugify"] = slugify(case="lower")  # readable anchors for Chinese headings
+
+
+def _late_writer(site_dir: Path, out_dir: Path | None):
+    """`serve`: puts a download remade in the background (the binder) where the preview serves it.
+    Only a file this build wrote is replaced, and never once the preview's folder is gone."""
+    def write(path: str, data: bytes) -> None:
+        for base in (out_dir, site_dir):
+            target = base / path if base is not None else None
+            if target is None or not target.is_file():
+                continue
+            tmp = target.with_name(target.name + ".handbook-tmp")
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        log.info("已在后台更新 %s", path)
+    return write
 
 
 def _materialize(config, out_dir: Path, path: str, content: str | bytes) -> File:

@@ -57,6 +57,7 @@ CODES: dict[str, CodeInfo] = {
     "E210": CodeInfo("同一文件夹中类别不一致", "同一文件夹中的流程应使用相同的 category。"),
     "E211": CodeInfo("链接的生成页面不存在", "手写页面中指向流程、表单、岗位页面的链接要写成 procedures/<文件夹>/<流程 id>.md、records/<表单 id>.md、roles/<岗位 id>.md 的相对路径：改成已有的页面，或删除链接。"),
     "E212": CodeInfo("链接的锚点不存在", "锚点要是该页面上的标题或步骤（步骤的锚点是 #step-<步骤 id>）：步骤删除或改名后，同时修改指向它的链接。"),
+    "E213": CodeInfo("跳转的目标页面不存在", "handbook.yml 的 redirects 中，冒号后面的新地址要是现有的页面（如 records/<表单 id>.md）：改成改名后的页面，或删去这一行（旧地址将打不开）。"),
     # E3xx: schema (keys, types and values)
     "E301": CodeInfo("未知的键", "检查拼写；允许的键见编辑器提示或 JSON Schema。"),
     "E302": CodeInfo("缺少必填项", "补上该键。"),
@@ -91,6 +92,7 @@ CODES: dict[str, CodeInfo] = {
     "W512": CodeInfo("归档信息不完整", "归档的表单写 archive_class（永久、定期30年、定期10年）和 archive_when；永久保存的表单必须归档。", "warning"),
     "W513": CodeInfo("来源没有名称", "在 handbook.yml 的 source_titles 中给这个来源写上读者看得懂的名称。", "warning"),
     "W514": CodeInfo("handbook.yml 列出的类别没有流程", "把 categories 中的类别改成流程的 category 中用到的名称（检查错别字），或删去它。", "warning"),
+    "W515": CodeInfo("跳转不起作用", "redirects 的两边都写成页面路径（records/old.md: records/new.md）；旧地址又成了一个页面时删去这一行。", "warning"),
 }
 
 

@@ -34,6 +34,16 @@ def test_codeowners_from_owner_roles(book):
     assert "/procedures/gongwen/fawen.yaml @acme/office-leads @wang\n" in text
 
 
+
+def test_codeowners_refuses_an_owners_typo(book):
+    """A misspelt role in owners would drop its rules without a word: the error, its line, nothing written."""
+    book.write("handbook.yml", 'owners:\n  office-director: ["@acme/office-leads"]\n  seal-keepr: ["@acme/seals"]\n')
+    r = book.run("codeowners")
+    assert r.code == 1
+    assert 'handbook.yml:3:3: E203 岗位 "seal-keepr" 不存在' in r.out
+    assert "未写出 CODEOWNERS" in r.err
+    assert not (book.root / ".github/CODEOWNERS").exists()
+
 def test_exports_agree_with_the_model(book, tmp_path):
     out = tmp_path / "gen"
     assert book.run("gen", "--out", str(out), "--no-charts", "--no-pdfs").code == 0

@@ -168,6 +168,8 @@ CASES = [
     ("popular record names no record", sub("handbook.yml", "format: 3", "format: 3\npopular_records: [shouwen-registr]"), "handbook.yml:2:19", "E202"),
     ("link to a missing generated page", append(POLICY, "\n见[发文](../procedures/gongwen/fawn.md)。\n"), f"{POLICY}:8:7", "E211"),
     ("link to a missing step", append(POLICY, "\n见[存档](../procedures/gongwen/fawen.md#step-legal-review)。\n"), f"{POLICY}:8:7", "E212"),
+    ("redirect to a page that is gone", append("handbook.yml", "redirects:\n  records/old.md: records/fawn-register.md\n"),
+     "handbook.yml:7:19", "E213"),
     ("record in a subfolder", record_in_a_subfolder, "records/sub/x.yaml:1:1", "E113"),
 ]
 
@@ -279,6 +281,8 @@ WARNING_CASES = [
     ("decision named as a task", sub(FAWEN, "name: 初核：送谁签发？", "name: 初核"), ("check",), f"{FAWEN}:16:11", "W511"),
     ("permanent but not archived", sub(FAWEN_REG, "  retention: 2", "  retention: permanent"), ("check",), f"{FAWEN_REG}:29:14", "W512"),
     ("category no procedure has", sub("handbook.yml", "format: 3", "format: 3\ncategories: [公文管里]"), ("check",), "handbook.yml:2:14", "W514"),
+    ("redirect whose old address is a page again", append("handbook.yml", "redirects:\n  records/fawen-register.md: records/shouwen-register.md\n"), ("check",),
+     "handbook.yml:7:3", "W515"),
     ("source id shown to readers", sub(REG, "供查询和督办。", "供查询和督办（seeds/002）。"), ("check",), f"{REG}:8:42", "W513"),
 ]
 

@@ -55,3 +55,25 @@ def test_a_little_work_runs_in_this_process(jobs):
     engine = Engine(Cache(None), workers=2)
     engine.run(jobs[:3])
     assert engine.ran_in_workers == 0 and engine._pool is None
+
+
+def test_a_lagging_job_keeps_its_last_result_until_a_worker_remakes_it(jobs, tmp_path):
+    """`serve`: the binder of the last build is served at once after a save, and replaced when ready."""
+    first, second = jobs[0], jobs[1]
+    late: list[tuple[str, bytes]] = []
+    with Engine(Cache(tmp_path / "c"), workers=2) as engine:
+        engine.keep_stale, engine.on_late = True, lambda slot, data: late.append((slot, data))
+        [made] = engine.run_lagging([("binder.pdf", first)])  # nothing earlier: made now
+        assert made == first.run() and engine.ran_in_workers == 0
+        [shown] = engine.run_lagging([("binder.pdf", second)])
+        assert shown == made  # the earlier result, at once
+        engine.wait_lagging()
+        assert late == [("binder.pdf", second.run())]
+        [again] = engine.run_lagging([("binder.pdf", second)])  # now in the cache: fresh, nothing run
+        assert again == second.run() and engine.ran_in_workers == 1
+
+
+def test_without_keep_stale_a_lagging_job_is_run_as_usual(jobs):
+    engine = Engine(Cache(None), workers=1)
+    engine.run_lagging([("x", jobs[0])])
+    assert engine.run_lagging([("x", jobs[1])]) == [jobs[1].run()]

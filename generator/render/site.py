@@ -61,7 +61,8 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
         if pdfs:
             forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items()
                          if path.startswith("records/") and path.endswith(".pdf") and not path.endswith("-A4.pdf")}
-            files[COMPENDIUM], files[FORMS_FILE] = engine.run([binder_job(ctx, svgs, forms_pdf), forms_bundle_job(ctx, forms_pdf)])
+            files[COMPENDIUM], files[FORMS_FILE] = engine.run_lagging([(COMPENDIUM, binder_job(ctx, svgs, forms_pdf)),
+                                                                     (FORMS_FILE, forms_bundle_job(ctx, forms_pdf))])
     with timing.stage("render: pages"):
         for r in ctx.records():
             pdf = f"{r.id}.pdf" if f"records/{r.id}.pdf" in pdf_files else None
