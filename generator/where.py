@@ -185,7 +185,7 @@ def describe(kind: str, tree: yaml.Node, path: tuple) -> str:
     for i, part in enumerate(path):
         if isinstance(part, int):
             child = node.value[part] if isinstance(node, yaml.SequenceNode) and part < len(node.value) else None
-            name = _scalar(child, "name") or _scalar(child, "label")
+            name = _scalar(child, "name") or _scalar(child, "label") or _scalar(child, "approval")  # a layout approval box: {approval: 名称}
             if parent == "steps":
                 words += f"第{part + 1}步“{name}”" if name else f"第{part + 1}步"
             elif parent == "tasks":
@@ -193,7 +193,7 @@ def describe(kind: str, tree: yaml.Node, path: tuple) -> str:
             elif parent == "interfaces":
                 words += "的流程接口"
             elif parent in ("layout", "approvals"):
-                words += f"的审批栏“{name}”" if name else f"的第{part + 1}个审批栏"
+                words += f"的审批栏“{name}”" if name else f"版面的第{part + 1}项"
         else:
             child = _child(node, part)
             last = i == len(path) - 1 or (i == len(path) - 2 and isinstance(path[-1], int))

@@ -179,6 +179,15 @@ def test_where_does_not_take_a_text_for_a_reference(admin):
     assert any("steps[5].role" in x for x in r.lines)
 
 
+
+def test_where_names_a_layout_approval_box_by_its_title():
+    import yaml
+
+    from office_handbook.where import describe
+
+    tree = yaml.compose("title: 用印申请单\nlayout:\n  - {label: 事由}\n  - {approval: 印章管理员意见, role: seal-keeper}\n")
+    assert describe("record", tree, ("layout", 1, "role")) == "表单“用印申请单”的审批栏“印章管理员意见”的岗位"
+
 def test_redirect_pages_follow_renames_and_copy_downloads():
     files = {"records/c.md": "page", "records/c.pdf": b"%PDF", "records/b2.md": "page"}
     out = redirect_pages({"records/a.md": "records/b.md", "records/b.md": "records/c.md", "records/b2.md": "records/c.md",
