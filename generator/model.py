@@ -244,9 +244,9 @@ class FormField:
 @dataclass
 class Block:
     """One block of a sheet's layout, printed in the YAML's order: a field, an approval box, a signature
-    line, an item grid, a paragraph of text or the seal line."""
+    line, an item grid, a paragraph of text, the seal line or a cut line."""
 
-    kind: str  # field | approval | signature | items | text | seal
+    kind: str  # field | approval | signature | items | text | seal | cut
     label: str = ""  # the field's, approval's or signer's name; the paragraph's or seal's text
     role: str | None = None  # who signs an approval
     date: bool = False  # a signature with its date
@@ -503,6 +503,8 @@ def build_block(b: dict) -> Block:
     if "text" in b:
         align = b.get("align", "left")
         return Block("text", b["text"], align=align, indent=bool(b.get("indent", align == "left")), large=b.get("size") == "large")
+    if "cut" in b:
+        return Block("cut", b["cut"])
     return Block("seal", b["seal"])
 
 

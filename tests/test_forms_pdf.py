@@ -342,3 +342,56 @@ def test_an_a5_form_also_prints_two_up_on_a4(book):
     assert {round(w), round(h)} == {595, 842}  # A4, turned to hold two A5 sheets side by side or one above the other
     text = flat(text_of(pdf))
     assert text.count(flat(r.title)) == 2 and text.count(r.code) == 2
+
+
+NOTICE_WITH_SLIP = """\
+# yaml-language-server: $schema=../.handbook/schemas/record.schema.json
+id: meeting-notice
+code: GL/YJ-BG-79
+title: 会议通知
+kind: form
+version: "1.0"
+purpose: 通知参会部门，参会部门剪下回执交回。
+paper: {size: A4, orientation: portrait}
+layout:
+  - {label: 会议名称, type: text, wide: true}
+  - {label: 会议时间, wide: true, blanks: ____年__月__日__时__分}
+  - {approval: 办公室主任审核, role: office-director}
+  - {signature: 拟稿人}
+  - {cut: 回执（沿虚线剪下）}
+  - {label: 回执部门, type: text}
+  - {label: 是否参会, type: choice, options: [参会, 请假]}
+  - {signature: 部门负责人, date: true}
+lifecycle:
+  prepare: office
+  fill: [office-clerk]
+  review: [office-director]
+  keeper: office-clerk
+  retention: 1
+  destroy: office-director
+"""
+
+
+def test_a_cut_line_parts_the_slip_from_the_notice_in_yaml_order(book):
+    checked = sample_book(book, {"records/meeting-notice.yaml": NOTICE_WITH_SLIP})
+    r = checked.handbook.records["meeting-notice"]
+    assert [b.kind for b in r.layout].count("cut") == 1
+    jobs = pdf_jobs(context(checked))
+    pdf = Engine(Cache(None), workers=1).run([jobs["records/meeting-notice.pdf"]])[0]
+    text = flat(assert_record_pdf(pdf, r))
+    assert len(reader(pdf).pages) == 1
+    places = [text.find(flat(s)) for s in ("办公室主任审核", "拟稿人", "回执（沿虚线剪下）", "回执部门", "部门负责人")]
+    assert -1 not in places and places == sorted(places), (places, text)
+
+
+def test_a_long_blank_goes_on_from_its_text_over_the_next_lines():
+    from office_handbook.render.form_layout import BLANK_EM
+    from office_handbook.render.typst_forms import fill_in
+
+    pieces = fill_in("一、" + "_" * 100, line_em=40, start=2)
+    blanks = [p["b"] for p in pieces if "b" in p]
+    assert pieces[0] == {"t": "一、"}
+    assert abs(sum(blanks) - 100 * BLANK_EM) < 1e-6  # the whole run, split, nothing lost
+    assert blanks[0] <= 40 - 1 - 2 - 2 + 1e-6  # the rest of the first line after the indent and "一、"
+    assert all(b <= 39 + 1e-6 for b in blanks) and len(blanks) >= 3
+    assert fill_in("姓名：____") == [{"t": "姓名："}, {"b": 4 * BLANK_EM}]

@@ -187,10 +187,10 @@ def segments_of(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
     before a paragraph or the seal (those print as lines under the table, not as table rows)."""
     runs: list[tuple[str, list[Block]]] = []
     for i, b in enumerate(blocks):
-        kind = "text" if b.kind == "text" else "seal" if b.kind == "seal" else "table"
+        kind = b.kind if b.kind in ("text", "seal", "cut") else "table"
         if b.kind == "signature":
             rest = [x.kind for x in blocks[i + 1:] if x.kind != "signature"]
-            if not rest or rest[0] in ("text", "seal"):
+            if not rest or rest[0] in ("text", "seal", "cut"):
                 kind = "signs"
         if runs and runs[-1][0] == kind and kind in ("table", "signs"):
             runs[-1][1].append(b)
@@ -351,6 +351,9 @@ def plan_blocks(paper: Paper, blocks: list[Block], avail: float, letter: bool = 
         elif kind == "seal":
             seg.block = run[0]
             seg.height = SEAL_MM
+        elif kind == "cut":
+            seg.block = run[0]
+            seg.height = CUT_MM
         else:
             seg.block = run[0]
             _plan_text(plan, seg)

@@ -158,14 +158,32 @@ def _head(org: str, r: RecordType, paper: Paper) -> dict[str, Any]:
                                               "number_text": NUMBERS.get(r.number)}
 
 
-def fill_in(pattern: str, line_em: float = 40.0) -> list[dict[str, Any]]:
+def fill_in(pattern: str, line_em: float = 40.0, start: float = 0.0) -> list[dict[str, Any]]:
     """A fill-in pattern as pieces: {"t": text} and {"b": width in em} for each run of "_" (one em a
-    character, never longer than a line: `line_em`)."""
+    character). A run longer than what is left of its line fills that line and goes on over the next
+    ones, so "一、______…" is one long blank, not a bare "一、" and an underline on the line below.
+    `start` is where the first line begins (a first-line indent), in em."""
+    from .textwidth import SERIF, ems
+
+    room = line_em - 1  # a little slack: the measured widths are the font's, the break is Typst's
+    col = start
     pieces: list[dict[str, Any]] = []
     for part in re.split(r"(_+)", pattern):
         if not part:
             continue
-        pieces.append({"b": min(len(part) * BLANK_EM, line_em - 1)} if part.startswith("_") else {"t": part})
+        if not part.startswith("_"):
+            pieces.append({"t": part})
+            col = (col + ems(part, SERIF)) % line_em
+            continue
+        want = len(part) * BLANK_EM
+        while want > 0:
+            left = room - col
+            if left < 2:  # not worth a stub: the blank starts on the next line
+                col, left = 0.0, room
+            piece = min(want, left)
+            pieces.append({"b": piece})
+            want -= piece
+            col = col + piece if want <= 0 else 0.0
     return pieces
 
 
@@ -199,7 +217,9 @@ def _segment(seg, line_em: float) -> dict[str, Any]:
     b = seg.block
     if seg.kind == "seal":
         return {"kind": "seal", "text": b.label}
-    return {"kind": "text", "pieces": fill_in(b.label, line_em - (2 if b.indent else 0)), "align": b.align, "indent": b.indent,
+    if seg.kind == "cut":
+        return {"kind": "cut", "text": b.label}
+    return {"kind": "text", "pieces": fill_in(b.label, line_em, 2 if b.indent else 0), "align": b.align, "indent": b.indent,
             "large": b.large}
 
 
