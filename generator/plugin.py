@@ -309,6 +309,8 @@ def _require_theme_and_assets(config) -> None:
     missing = missing_assets()
     if missing:
         raise PluginError(f"安装的 office-handbook 缺少样式或脚本 {'、'.join(missing)}：请重新安装（pip install --force-reinstall office-handbook）。")
+    if "generator" not in config.extra:
+        config.extra["generator"] = False  # no "Made with Material for MkDocs" (English) in every footer
     for key, assets in (("extra_css", CSS), ("extra_javascript", JS)):  # the plugin provides its own assets
         listed = [str(x) for x in config[key]]
         config[key].extend(a for a in assets if a not in listed)
@@ -325,6 +327,7 @@ def _add_extensions(config) -> None:
             config.mdx_configs[name] = dict(options)
     toc = config.mdx_configs.setdefault("toc", {})
     toc.setdefault("permalink", True)
+    toc.setdefault("permalink_title", "本节的链接")  # the toc extension's default title is English
     if "slugify" not in toc:
         from pymdownx.slugs import slugify
 

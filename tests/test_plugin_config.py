@@ -4,6 +4,7 @@ extensions our pages use are added when mkdocs.yml leaves them out, so no raw `{
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -81,3 +82,18 @@ def test_extensions_left_out_are_added(tmp_path):
     assert "{ ." not in page and "{: ." not in page  # attr_list applied
     assert "!!! " not in page  # admonitions rendered
     assert 'class="headerlink"' in page  # toc permalinks
+
+
+def test_the_site_speaks_chinese_and_its_tabs_open_on_an_overview(tmp_path):
+    """No English left in the chrome (heading permalinks, the theme's footer credit); the 表单 and 岗位
+    tabs lead to their overview page, not to whichever form or role happens to come first."""
+    root = make_mini(tmp_path / "hb")
+    site = tmp_path / "site"
+    r = mkdocs_build(root, site)
+    assert r.returncode == 0, r.stderr
+    page = (site / "procedures" / "gongwen" / "shouwen" / "index.html").read_text(encoding="utf-8")
+    assert 'title="本节的链接"' in page and "Permanent link" not in page
+    assert "Made with" not in page and "Material for MkDocs" not in page
+    tabs = re.findall(r'<a href="([^"]+)" class="md-tabs__link">\s*([^<\s]+)', page)
+    by_name = {name: href for href, name in tabs}
+    assert by_name["表单"].endswith("indexes/records/") and by_name["岗位"].endswith("indexes/roles/"), tabs

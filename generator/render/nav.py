@@ -16,9 +16,11 @@ def build_nav(hb: Handbook, generated: Collection[str], handwritten: Collection[
     categories = {e(cat): [{e(p.title): procedure_page(p)} for p in procs] for cat, procs in hb.categories(category_order).items()}
     nav: list = [{"首页": "index.md"} if "index.md" in generated or "index.md" in handwritten else None]
     nav.append({"流程": [{cat: pages} for cat, pages in categories.items()]})
-    nav.append({"表单": [{e(r.title): record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
-    nav.append({"岗位": [{e(r.title): role_page(r)} for r in hb.roles.values()]})
-    indexes = [{title: path} for path, title in INDEX_PAGES.values() if path in generated]
+    # the 表单 and 岗位 tabs open on their overview (表单一览, 岗位一览), not on the first form or role
+    overview = {key: [{title: path}] if path in generated else [] for key, (path, title) in INDEX_PAGES.items()}
+    nav.append({"表单": overview["records"] + [{e(r.title): record_page(r)} for r in sorted(hb.records.values(), key=lambda r: r.code)]})
+    nav.append({"岗位": overview["roles"] + [{e(r.title): role_page(r)} for r in hb.roles.values()]})
+    indexes = [{title: path} for key, (path, title) in INDEX_PAGES.items() if path in generated and key not in ("records", "roles")]
     if indexes:
         nav.append({"索引": indexes})
     if hb.policies:
