@@ -93,10 +93,10 @@ def link_problems(root: Path, hb: Handbook, settings: Settings, today: dt.date, 
     pages = generated_pages(hb)
     anchors = _Anchors(hb, settings, today)
     out: list[Problem] = []
-    for path in sorted(base.rglob("*.md")):
+    for path in _handwritten(base):
         rel = path.relative_to(root).as_posix()
         page = path.relative_to(base).as_posix()
-        if page in pages or any(part.startswith(".") for part in path.relative_to(base).parts):
+        if page in pages:
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -111,6 +111,11 @@ def link_problems(root: Path, hb: Handbook, settings: Settings, today: dt.date, 
             if problem:
                 out.append(problem)
     return out
+
+
+def _handwritten(base: Path) -> list[Path]:
+    """The Markdown pages in the docs folder, leaving out hidden folders."""
+    return [p for p in sorted(base.rglob("*.md")) if not any(part.startswith(".") for part in p.relative_to(base).parts)]
 
 
 def _check(link: Link, page: str, pages: dict[str, Target], anchors: _Anchors, base: Path, head: Head | None) -> Problem | None:
@@ -266,11 +271,13 @@ def redirect_problems(root: Path, hb: Handbook, doc: Document | None, redirects:
     target is no page, so the old address would lead nowhere."""
     if doc is None or not redirects:
         return []
-    pages = set(generated_pages(hb))
+    from .render.redirects import final_target
+
+    generated = generated_pages(hb)
+    pages = set(generated)
     base = root / docs_dir(root)
     if base.is_dir():
-        pages.update(p.relative_to(base).as_posix() for p in base.rglob("*.md")
-                     if not any(part.startswith(".") for part in p.relative_to(base).parts))
+        pages.update(p.relative_to(base).as_posix() for p in _handwritten(base))
     out: list[Problem] = []
     for old, new in redirects.items():
         pos_key, pos_value = doc.pos(("redirects", old), key=True), doc.pos(("redirects", old))
@@ -280,11 +287,7 @@ def redirect_problems(root: Path, hb: Handbook, doc: Document | None, redirects:
         if old in pages:
             out.append(Problem(pos_key, "W515", f"旧地址 {old} 又是一个页面了，跳转到 {new} 不再起作用：删去这一行。"))
             continue
-        seen, target = {old}, new
-        while target not in pages and target in redirects and target not in seen:
-            seen.add(target)
-            target = redirects[target]
-        if target not in pages:
-            hint = _page_hint(new, "index.md", generated_pages(hb), head)
+        if final_target(redirects, pages, old) is None:
+            hint = _page_hint(new, "index.md", generated, head)
             out.append(Problem(pos_value, "E213", f"跳转的目标页面 {new} 不存在，旧地址 {old} 会打不开：{hint}"))
     return out

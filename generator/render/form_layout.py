@@ -348,12 +348,9 @@ def plan_blocks(paper: Paper, blocks: list[Block], avail: float, letter: bool = 
         elif kind == "signs":
             seg.signs = run
             seg.height = math.ceil(len(run) / 3) * SIGNS_MM[paper.size]
-        elif kind == "seal":
+        elif kind in ("seal", "cut"):
             seg.block = run[0]
-            seg.height = SEAL_MM
-        elif kind == "cut":
-            seg.block = run[0]
-            seg.height = CUT_MM
+            seg.height = SEAL_MM if kind == "seal" else CUT_MM
         else:
             seg.block = run[0]
             _plan_text(plan, seg)

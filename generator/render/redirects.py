@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+from collections.abc import Collection
 
 Content = str | bytes
 _COPIED = (".pdf", "-A4.pdf")  # downloads of a record that links may name directly
@@ -30,7 +31,8 @@ def _file_of(page: str, directory_urls: bool) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
-def _target(redirects: dict[str, str], files: dict[str, Content], old: str) -> str | None:
+def final_target(redirects: dict[str, str], files: Collection[str], old: str) -> str | None:
+    """Where `old` ends up after following later renames, if that is a page in `files`."""
     seen, target = {old}, redirects[old]
     while target not in files and target in redirects and target not in seen:
         seen.add(target)
@@ -53,7 +55,7 @@ def redirect_pages(redirects: dict[str, str], files: dict[str, Content], directo
     for old in sorted(redirects):
         if not old.endswith(".md") or old in files:
             continue
-        target = _target(redirects, files, old)
+        target = final_target(redirects, files, old)
         if target is None or not target.endswith(".md"):
             continue
         here = _file_of(old, directory_urls)
