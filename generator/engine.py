@@ -21,6 +21,8 @@ from .render.cache import Cache
 # Below this many estimated seconds of work the jobs run here: starting two warm workers costs about
 # 0.9 s (the Graphviz WebAssembly alone is 0.8 s), which this process pays too, but only once.
 PARALLEL_FROM_SECONDS = 1.5
+# the binder remade after a save must not slow the next save's pages (two cores: it would take one)
+BACKGROUND_NICE = 10
 
 
 class Job(Protocol):
@@ -46,6 +48,7 @@ class Engine:
         self.method = method  # None: parallel.start_method() when the workers start
         self.parallel_from = parallel_from
         self._pool: ProcessPoolExecutor | None = None
+        self._background: ProcessPoolExecutor | None = None  # one low-priority worker for the lagging jobs
         self.ran_in_workers = 0  # how many jobs went to workers (for tests and benchmarks)
         # `serve`: a slow job that may lag (the binder) keeps its last result while a worker remakes it
         self.keep_stale = False
@@ -95,7 +98,9 @@ class Engine:
             pending = self._pending.get(slot)
             if pending is not None and pending[0] == job.key:
                 return  # already being made
-            future = self._get_pool().submit(run_job, job)
+            if self._background is None:
+                self._background = pool(1, self.method, nice=BACKGROUND_NICE)
+            future = self._background.submit(run_job, job)
             self._pending[slot] = (job.key, future)
         self.ran_in_workers += 1
 
@@ -137,9 +142,10 @@ class Engine:
         return self._pool
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for executor in (self._pool, self._background):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._background = None
 
     def __enter__(self) -> Engine:
         return self

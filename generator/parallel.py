@@ -28,11 +28,14 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def ignore_interrupt() -> None:
-    """Workers leave Ctrl+C to the parent, which cleans up and says so once (no trace from each worker)."""
+def ignore_interrupt(nice: int = 0) -> None:
+    """Workers leave Ctrl+C to the parent, which cleans up and says so once (no trace from each worker).
+    A worker for background jobs also yields the processor to the work someone is waiting for."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
 
 
-def pool(workers: int, method: str | None = None) -> ProcessPoolExecutor:
+def pool(workers: int, method: str | None = None, nice: int = 0) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method or start_method()),
-                               initializer=ignore_interrupt)
+                               initializer=ignore_interrupt, initargs=(nice,))

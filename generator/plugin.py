@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import re
+import secrets
+import shutil
 import time
 import warnings
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -26,6 +30,7 @@ from .pipeline import check
 from .render.cache import Cache
 from .render.nav import build_nav
 from .render.search import search_dictionary
+from .render.search_index import SEARCH_FOLDER, build_search_index, category_locations, page_infos, read_synonyms
 from .render.site import render_site
 from .render.static import CSS, IFRAME_WORKER, JS, missing_assets, static_files
 
@@ -64,6 +69,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     engine: Engine | None = None
     today: dt.date | None = None
     _nav = False  # whether on_files builds the nav from the model (not for the problems-only page)
+    _raw_tables: dict[str, list[str]]  # page → its tables, between on_page_markdown and on_page_content
 
     def on_startup(self, *, command, dirty):
         HandbookPlugin.incremental = command == "serve" and dirty
@@ -74,6 +80,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        self._raw_tables = {}
         _quiet_jieba()
         _refuse_unsafe_site_dir(config, self.root)
         _require_theme_and_assets(config)
@@ -197,10 +204,30 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return _CHART_IMG.sub(inline, output)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        """Hand-written pages (policies) may name the office as {办公室} too."""
-        if "{" in markdown and not page.file.generated_by:
+        """Hand-written pages (policies) may name the office as {办公室} too. A generated page's big
+        tables (raw HTML on one line, final URLs) step around Markdown, whose HTML parser would read
+        every cell again only to pass them through: each becomes a placeholder paragraph until
+        on_page_content."""
+        if page.file.src_uri in self.generated:
+            if _RAW_TABLE_START in markdown:
+                tables: list[str] = []
+
+                def stash(match: re.Match) -> str:
+                    tables.append(match.group(0))
+                    return f"{_RAW_TABLE_TOKEN}{len(tables) - 1}"
+
+                markdown = _RAW_TABLE.sub(stash, markdown)
+                self._raw_tables[page.file.src_uri] = tables
+            return markdown
+        if "{" in markdown:
             return fill_names(markdown, self.checked.settings.names)
         return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        tables = self._raw_tables.pop(page.file.src_uri, None)
+        if not tables:
+            return html
+        return re.sub(rf"<p>{_RAW_TABLE_TOKEN}(\d+)</p>", lambda m: tables[int(m.group(1))], html)
 
     def on_page_context(self, context, page, config, nav):
         """The "编辑此页" link opens the YAML a generated page comes from (handbook.yml edit_url, or the
@@ -228,9 +255,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             output = _PROBLEMS_AT.sub(lambda m: m.group(0) + _problems_banner(self.problems), output, count=1)
         return self._inline_charts(output, page)
 
-    @event_priority(-100)  # after the search plugin has written its index
+    @event_priority(-50)  # after the search plugin has written its index, before the offline plugin reads it
     def on_post_build(self, config):
         _forget_jieba_memo()
+        if self._nav:  # not for the problems-only page
+            _write_search_index(Path(config.site_dir), self.checked, config.use_directory_urls)
         write_marker(Path(config.site_dir), "site")  # so the next build knows this folder is ours to replace
         reporter = progress.current()
         if reporter is not None and hasattr(self, "pages_started"):
@@ -251,6 +280,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             server.watch(str(self.root / "handbook.yml"))
         return server
 
+
+# a table from templating.html_table: a line of its own, which no Markdown source line can be
+_RAW_TABLE_START = "<table><thead>"
+_RAW_TABLE = re.compile(r"^<table><thead>.*</table>$", re.M)
+_RAW_TABLE_TOKEN = "hb-raw-table-" + secrets.token_hex(8) + "-"
 
 _PROBLEMS_AT = re.compile(r'<article class="md-content__inner[^"]*">')
 
@@ -332,6 +366,31 @@ def _add_extensions(config) -> None:
         from pymdownx.slugs import slugify
 
         toc["slugify"] = slugify(case="lower")  # readable anchors for Chinese headings
+
+
+def _write_search_index(site_dir: Path, checked, directory_urls: bool) -> None:
+    """Replace Material's one big search index with the split one (render/search_index.py) that
+    search.js reads; Material's file keeps its settings and an empty page list."""
+    path = site_dir / "search" / "search_index.json"
+    try:
+        material = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no search plugin
+    entries = material.get("docs", [])
+    hb, settings = checked.handbook, checked.settings
+    synonyms = read_synonyms(resources.files(__package__).joinpath("assets", "search-synonyms.txt").read_text(encoding="utf-8"))
+    synonyms.sort(key=lambda s: -len(s[0]))  # the longest phrase first: 复印档案 before 复印
+    categories = category_locations(entries, list(hb.categories(settings.categories)))
+    files = build_search_index(entries, page_infos(hb, directory_urls), synonyms, categories)
+    folder = site_dir / "search" / SEARCH_FOLDER
+    if folder.is_dir():
+        shutil.rmtree(folder)  # inside the site folder, which this build owns (checked before it began)
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    material["config"]["handbook"] = {"folder": f"search/{SEARCH_FOLDER}/"}
+    material["docs"] = []
+    path.write_text(json.dumps(material, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _late_writer(site_dir: Path, out_dir: Path | None):

@@ -43,7 +43,7 @@ def test_the_plugin_provides_its_assets_and_guide(tmp_path):
     r = mkdocs_build(root, site)
     assert r.returncode == 0, r.stderr
     page = (site / "records" / "shouwen-register" / "index.html").read_text(encoding="utf-8")
-    for asset in ("assets/handbook/forms.css", "assets/handbook/search-zh.js"):
+    for asset in ("assets/handbook/forms.css", "assets/handbook/search.js"):
         assert asset in page and (site / asset).is_file()
     assert "size: A4" in (site / "assets/handbook/forms.css").read_text(encoding="utf-8").replace("size:A4", "size: A4")
     assert (site / "guide" / "editing" / "index.html").is_file()

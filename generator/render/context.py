@@ -40,6 +40,17 @@ def chart_file(p: Procedure) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _url(here: str, target: str) -> str:
+    """The relative URL from one site URL path to another (posixpath.relpath asks the disk for the
+    working folder on every call: a big index page makes tens of thousands of links)."""
+    base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") or target == "":
+        rel = rel.rstrip("/") + "/"
+    return "./" if rel == "./" or rel == "." else rel
+
+
+@lru_cache(maxsize=65536)
 def _relpath(from_dir: str, target: str) -> str:
     """posixpath.relpath for the site's own relative paths (no "..", no symlinks), without touching the disk."""
     src = [p for p in from_dir.split("/") if p]
@@ -112,13 +123,7 @@ class Context:
 
     def url(self, from_page: str, to_page: str) -> str:
         """A final relative URL, for links MkDocs does not rewrite (inside SVG or raw HTML)."""
-        here = self._url_of(from_page)
-        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
-        target = self._url_of(to_page)
-        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-        if target.endswith("/") or target == "":
-            rel = rel.rstrip("/") + "/"
-        return "./" if rel == "./" or rel == "." else rel
+        return _url(self._url_of(from_page), self._url_of(to_page))
 
     # Markdown links from one page to another (labels escaped with escape.markdown); pages.Linker makes
     # the same links as data, which is what the renderers use.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import ClassVar
 
 from ..labels import SECRECY_NAMES, URGENCY_NAMES
 from . import cache
@@ -105,16 +107,30 @@ def _text_cell(ws, text: str):
     return cell
 
 
-def render_exports(ctx: Context) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class XlsxJob:
+    """One workbook, made by the engine: `serve` lets it follow a save a moment late, like the binder."""
+
+    key: str
+    title: str
+    table: Table
+    kind: ClassVar[str] = "xlsx"
+
+    @property
+    def cost(self) -> float:
+        return 2e-5 * len(self.table[0]) * (len(self.table[1]) + 1)  # about 20 µs a cell, measured at N=500
+
+    def run(self) -> bytes:
+        return to_xlsx(self.title, self.table)
+
+
+def render_exports(ctx: Context) -> tuple[dict[str, bytes], dict[str, XlsxJob]]:
+    """The CSV files, and a job for each workbook, by path."""
     files: dict[str, bytes] = {}
+    jobs: dict[str, XlsxJob] = {}
     for key, (title, build) in TABLES.items():
         table = build(ctx)
         data = to_csv(table)
         files[f"indexes/{key}.csv"] = data
-        k = cache.key("xlsx", title, data)  # the workbook only changes when the table does
-        xlsx = ctx.cache.get("xlsx", k)
-        if xlsx is None:
-            xlsx = to_xlsx(title, table)
-            ctx.cache.put("xlsx", k, xlsx)
-        files[f"indexes/{key}.xlsx"] = xlsx
-    return files
+        jobs[f"indexes/{key}.xlsx"] = XlsxJob(cache.key("xlsx", title, data), title, table)  # the workbook only changes when the table does
+    return files, jobs

@@ -1,7 +1,7 @@
 """The audit indexes: RACI matrix, retention schedule, time limits, review plan, changes, roles, records.
 
 Each is an IndexPage written by its template (index_*.md.j2). Their tables are data (Table of Cell) that
-table.html.j2 writes as raw HTML: Python-Markdown's inline processing of a 2,000-row table takes minutes,
+table_row.html.j2 writes as raw HTML: Python-Markdown's inline processing of a 2,000-row table takes minutes,
 while an HTML block passes straight through. Links in them are final URLs, since MkDocs does not
 rewrite links inside raw HTML."""
 

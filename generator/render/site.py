@@ -72,7 +72,9 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
         for role in ctx.roles():
             files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
         files.update(render_indexes(ctx, set(pdf_files)))
-        files.update(render_exports(ctx))
+        csv_files, workbooks = render_exports(ctx)
+        files.update(csv_files)
+        files.update(zip(workbooks, engine.run_lagging(list(workbooks.items()))))
         files["index.md"] = render_home(ctx, binder=COMPENDIUM in files)
         files["guide/error-codes.md"] = render_error_codes()
     from .redirects import redirect_pages  # the old addresses of renamed pages (handbook.yml redirects)

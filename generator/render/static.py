@@ -1,5 +1,5 @@
 """Files the package ships into every site as they are: the stylesheets and scripts (print CSS, the
-Chinese search fix) under assets/handbook/, and the admin guide's pages under guide/."""
+search engine) under assets/handbook/, and the admin guide's pages under guide/."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 SITE = Path(__file__).resolve().parent.parent / "site"
 TEXT = (".md", ".css", ".js", ".txt", ".svg", ".html")
 CSS = ["assets/handbook/handbook.css", "assets/handbook/forms.css"]
-JS = ["assets/handbook/search-zh.js", "assets/handbook/handbook.js"]
+JS = ["assets/handbook/search.js", "assets/handbook/handbook.js"]
 IFRAME_WORKER = "assets/handbook/iframe-worker-shim.js"  # for the offline (file://) site's search
 
 

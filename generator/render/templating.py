@@ -111,7 +111,14 @@ def html_env() -> jinja2.Environment:
 def html_table(table: Table) -> Markup:
     """A table as HTML on one line: a Markdown engine passes it through without parsing its cells, which
     for a table of thousands of rows takes Python-Markdown minutes."""
-    return Markup(html_env().get_template("table.html.j2").render(table=table).strip())
+    body = "".join(_html_row("td", row) for row in table.rows)
+    return Markup(f"<table><thead>{_html_row('th', table.head)}</thead><tbody>{body}</tbody></table>")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _html_row(tag: str, row: tuple) -> str:
+    """One row, remembered (rows are frozen data): `serve` re-renders only the rows an edit changed."""
+    return html_env().get_template("table_row.html.j2").render(tag=tag, row=row).strip()
 
 
 def render(template: str, **data: object) -> str:
