@@ -205,7 +205,10 @@
         var doc = m.docs[d], title = normalize(doc[1]), kind = self.kinds[doc[2]];
         var bonus = 1;
         var names = [title].concat(doc[4] ? normalize(doc[4]).split("|") : []);
-        if (names.indexOf(parsed.whole) >= 0) bonus = 3;   // the query is the page's title or one of its aliases
+        // the query is the title, is in the title, or is one of the page's aliases
+        if (title === parsed.whole) bonus = 3;
+        else if (parsed.whole && title.indexOf(parsed.whole) >= 0) bonus = 2.6;
+        else if (names.indexOf(parsed.whole) >= 0) bonus = 2.6;
         words.forEach(function (w) {
           if (title === w) bonus = Math.max(bonus, 3);
           else if (names.indexOf(w) >= 0) bonus = Math.max(bonus, 2);
