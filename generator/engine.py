@@ -56,6 +56,7 @@ class Engine:
         self._latest: dict[str, bytes] = {}
         self._pending: dict[str, tuple[str, Future]] = {}
         self._lock = threading.Lock()
+        self._settled: list[threading.Event] = []
 
     def run(self, jobs: Sequence[Job]) -> list[bytes]:
         """Each job's result, in order: from the cache, or run (and cached)."""
@@ -104,27 +105,34 @@ class Engine:
             self._pending[slot] = (job.key, future)
         self.ran_in_workers += 1
 
+        settled = threading.Event()  # set once the callback below has run to its end
+        with self._lock:
+            self._settled = [e for e in self._settled if not e.is_set()] + [settled]
+
         def done(f: Future) -> None:
-            if f.cancelled() or f.exception() is not None:
-                return
-            data = f.result()
-            self.cache.put(job.kind, job.key, data)
-            with self._lock:
-                if self._pending.get(slot, ("", None))[1] is not f:
-                    return  # a newer edit has started a newer one
-                del self._pending[slot]
-                self._latest[slot] = data
-            if self.on_late is not None:
-                self.on_late(slot, data)
+            try:
+                if f.cancelled() or f.exception() is not None:
+                    return
+                data = f.result()
+                self.cache.put(job.kind, job.key, data)
+                with self._lock:
+                    if self._pending.get(slot, ("", None))[1] is not f:
+                        return  # a newer edit has started a newer one
+                    del self._pending[slot]
+                    self._latest[slot] = data
+                if self.on_late is not None:
+                    self.on_late(slot, data)
+            finally:
+                settled.set()
 
         future.add_done_callback(done)
 
     def wait_lagging(self) -> None:
-        """Until every job remade in the background is done (tests, benchmarks)."""
+        """Until every job remade in the background is done and told (tests, benchmarks)."""
         with self._lock:
-            futures = [f for _, f in self._pending.values()]
-        for f in futures:
-            f.exception()
+            events = list(self._settled)
+        for event in events:
+            event.wait()
 
     def _execute(self, jobs: list[Job]) -> list[bytes]:
         if self.workers < 2 or sum(j.cost for j in jobs) < self.parallel_from:
