@@ -379,7 +379,6 @@ def _write_search_index(site_dir: Path, checked, directory_urls: bool) -> None:
     entries = material.get("docs", [])
     hb, settings = checked.handbook, checked.settings
     synonyms = read_synonyms(resources.files(__package__).joinpath("assets", "search-synonyms.txt").read_text(encoding="utf-8"))
-    synonyms.sort(key=lambda s: -len(s[0]))  # the longest phrase first: 复印档案 before 复印
     categories = category_locations(entries, list(hb.categories(settings.categories)))
     files = build_search_index(entries, page_infos(hb, directory_urls), synonyms, categories)
     folder = site_dir / "search" / SEARCH_FOLDER

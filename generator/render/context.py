@@ -39,6 +39,16 @@ def chart_file(p: Procedure) -> str:
     return f"{p.folder}/{p.id}.svg"
 
 
+def site_url(page: str, directory_urls: bool) -> str:
+    """Site URL path of a page (a .md file) or of any other file, relative to the site root."""
+    if not page.endswith(".md"):
+        return page
+    stem = page[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/" if directory_urls else stem + ".html"
+
+
 @lru_cache(maxsize=65536)
 def _url(here: str, target: str) -> str:
     """The relative URL from one site URL path to another (posixpath.relpath asks the disk for the
@@ -113,13 +123,7 @@ class Context:
         return _relpath(posixpath.dirname(from_page), to_path)
 
     def _url_of(self, page: str) -> str:
-        """Site URL path of a page (a .md file) or of any other file, relative to the site root."""
-        if not page.endswith(".md"):
-            return page
-        stem = page[:-3]
-        if stem == "index" or stem.endswith("/index"):
-            return stem[: -len("index")]
-        return stem + "/" if self.directory_urls else stem + ".html"
+        return site_url(page, self.directory_urls)
 
     def url(self, from_page: str, to_page: str) -> str:
         """A final relative URL, for links MkDocs does not rewrite (inside SVG or raw HTML)."""

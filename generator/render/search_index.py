@@ -142,28 +142,20 @@ def read_synonyms(text: str) -> list[tuple[str, list[str]]]:
         words = line.split("#", 1)[0].split()
         if len(words) >= 2:
             out.append((normalize(words[0]), [normalize(w) for w in words[1:]]))
-    return out
-
-
-def page_url(page: str, directory_urls: bool) -> str:
-    """The address Material's search gives a page (a .md path relative to docs/)."""
-    stem = page[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/" if directory_urls else stem + ".html"
+    return sorted(out, key=lambda s: -len(s[0]))  # search.js takes the longest phrase first: 复印档案 before 复印
 
 
 def page_infos(hb, directory_urls: bool) -> dict[str, PageInfo]:
     """Kind, code and aliases (keywords and tags) of every procedure, record and role page, by address."""
-    from .context import procedure_page, record_page, role_page
+    from .context import procedure_page, record_page, role_page, site_url
 
     out: dict[str, PageInfo] = {}
     for p in hb.procedures.values():
-        out[page_url(procedure_page(p), directory_urls)] = PageInfo("procedure", p.code, tuple(p.keywords) + tuple(p.tags))
+        out[site_url(procedure_page(p), directory_urls)] = PageInfo("procedure", p.code, tuple(p.keywords) + tuple(p.tags))
     for r in hb.records.values():
-        out[page_url(record_page(r), directory_urls)] = PageInfo("record", r.code, tuple(r.keywords))
+        out[site_url(record_page(r), directory_urls)] = PageInfo("record", r.code, tuple(r.keywords))
     for role in hb.roles.values():
-        out[page_url(role_page(role), directory_urls)] = PageInfo("role", "", tuple(role.keywords))
+        out[site_url(role_page(role), directory_urls)] = PageInfo("role", "", tuple(role.keywords))
     return out
 
 
