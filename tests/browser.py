@@ -55,3 +55,18 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+# How a page's flowchart sits in its frame: the frame's width and scroll width, the smallest label as
+# drawn on screen (its font size times the SVG's scale), and whether the scroll hint shows.
+CHART_FIT_JS = """() => {
+  const frame = document.querySelector('.hb-chart');
+  const svg = frame && frame.querySelector('svg');
+  if (!svg) return null;
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+  const hint = document.querySelector('.hb-chart-scroll');
+  return {frame: frame.clientWidth, scroll: frame.scrollWidth, smallest: Math.min(...sizes) * scale,
+          hint: hint ? getComputedStyle(hint).display !== 'none' : false, page: document.documentElement.scrollWidth,
+          full: hint && hint.querySelector('a') ? hint.querySelector('a').href : null};
+}"""

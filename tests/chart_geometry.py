@@ -39,9 +39,14 @@ def check_svg(svg: str) -> list[str]:
             x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
             lanes[g.get("data-role")] = (x, y, x + w, y + h)
             title = g.find(".//s:text", NS)
-            tw = text_width(title.text, float(title.get("font-size")))
-            if tw > w:
-                problems.append(f"lane header {title.text} wider than its lane")
+            hx, hy, hw, hh = (float(g.find("s:rect[@class='lane-header']", NS).get(k)) for k in ("x", "y", "width", "height"))
+            size = float(title.get("font-size"))
+            spans = title.findall("s:tspan", NS) or [title]
+            for span in spans:  # a long title is on two lines (tspans), each inside the header
+                tw = text_width(span.text, size)
+                ty = float(span.get("y"))
+                if tw > w - 8 or ty - size * 0.88 < hy or ty + size * 0.12 > hy + hh:
+                    problems.append(f"lane header {span.text} does not fit its header")
     if not lanes:
         problems.append("no lanes")
     heights = {round(b[3] - b[1], 1) for b in lanes.values()}

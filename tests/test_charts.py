@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from chart_geometry import check_svg
 from office_handbook.config import Settings
 from office_handbook.pipeline import check
-from office_handbook.render.charts import chart_for, layout, to_dot, wrap
+from office_handbook.render.charts import DENSITIES, WIDTH_BUDGET, _layout, chart_for, layout, to_dot, wrap
 from office_handbook.render.context import Context, procedure_page
 
 STRESS = """\
@@ -119,3 +119,29 @@ def test_hostile_labels_cannot_break_the_chart(book):
     assert "\\\\N" in dot  # backslash escaped in DOT, so \\N is not replaced by the node name
 
 
+
+
+def test_six_lanes_are_laid_out_compactly_to_fit_the_desktop_column(book):
+    """Roomy, the six-lane stress chart is wider than a 1280 px desktop's column can show at 11 px labels;
+    the chart is drawn more compactly instead, and its SVG then asks for no more than that column."""
+    book.write("procedures/gongwen/stress.yaml", STRESS)
+    checked = check(book.root)
+    titles = {r.id: r.title for r in checked.handbook.roles.values()}
+    p = checked.handbook.procedures["stress"]
+    assert _layout(p, titles, DENSITIES[0]).width > WIDTH_BUDGET
+    lay = layout(p, titles)
+    assert lay.density != DENSITIES[0] and lay.width <= WIDTH_BUDGET
+    svg = chart_for(p, Context(checked.handbook, Settings(), dt.date(2026, 11, 1)), procedure_page(p))
+    assert check_svg(svg) == []
+    style = dict(part.split(":") for part in ET.fromstring(svg).get("style").split(";"))
+    assert float(style["min-width"].removesuffix("px")) <= 930
+
+
+def test_wrapped_lines_are_even_and_never_start_with_punctuation():
+    assert wrap("填写印章使用申请单", 6) == ["填写印章使", "用申请单"]
+    assert wrap("《印章使用申请单》", 7) == ["《印章使", "用申请单》"]
+    for text in ("部门负责人是否同意？", "是否需要会签？", "审核、登记，并报送"):
+        for width in (3, 4, 5, 6):
+            lines = wrap(text, width)
+            assert "".join(lines) == text
+            assert not any(line[0] in "，。、；：？！》" for line in lines), lines

@@ -22,11 +22,39 @@ from .textwidth import em_width, ems
 FONT = "Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 FONT_SIZE = 14.0
 LINE_HEIGHT = 1.35 * FONT_SIZE
+EDGE_FONT_SIZE = BADGE_FONT_SIZE = 13.0
+SMALLEST_FONT = min(FONT_SIZE, EDGE_FONT_SIZE, BADGE_FONT_SIZE)
 WRAP = 8  # full-width characters per line in a step box
 PAD_X, PAD_Y = 14.0, 10.0
-LANE_GAP = 26.0  # space between a lane's widest node and its borders
 ROW_GAP = 46.0  # vertical space between rows, room for an edge and its label
 HEADER_H = 40.0
+# The chart shrinks with its column down to labels of READABLE_PX, then scrolls sideways. The widest
+# column it must fit unscrolled is the content column at 1280 px (Material, table of contents in the
+# left sidebar): 930 px. A chart is laid out more compactly until it fits that.
+READABLE_PX = 11.0
+DESKTOP_COLUMN = 930.0
+WIDTH_BUDGET = DESKTOP_COLUMN * SMALLEST_FONT / READABLE_PX
+
+
+@dataclass(frozen=True)
+class Density:
+    """How roomy a chart is laid out: the first density (roomiest) whose width fits the budget is used."""
+
+    wrap: float  # em per line in a step box
+    decision_wrap: float  # em per line in a diamond (whose text box is half its width)
+    pad_x: float
+    lane_gap: float  # space between a lane's widest node and its borders
+    min_lane: float
+    header_em: float  # a lane title wider than this goes onto two lines
+
+
+DENSITIES = (
+    Density(8, 6, 14, 26, 150, 99),
+    Density(7, 5, 12, 14, 124, 7),
+    Density(6, 4, 10, 9, 104, 5),
+    Density(5, 3.5, 8, 6, 88, 4),
+)
+ROOMY = DENSITIES[0]
 # Material palette tones that stay distinct in greyscale print
 COLORS = {
     "step_fill": "#e8eaf6", "step_line": "#3949ab", "decision_fill": "#fff8e1", "decision_line": "#ef6c00",
@@ -46,22 +74,39 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     return ems(text) * size
 
 
-def wrap(text: str, width_em: float = WRAP) -> list[str]:
-    """Wrap at a fixed width in em, preferring to break after Chinese punctuation."""
+CLOSING = "，。、；：？！）》」』”’"  # never at the start of a line: they stay with the character before
+
+
+def _greedy(text: str, width_em: float) -> list[str]:
     lines, current, used = [], "", 0.0
     for ch in text:
         w = char_width(ch)
-        if used + w > width_em and current:
+        if used + w > width_em and current and ch not in CLOSING:
             lines.append(current)
             current, used = "", 0.0
         current += ch
         used += w
-        if ch in "，、；：" and used > width_em * 0.6:
+        if ch in "，、；：/" and used > width_em * 0.6:
             lines.append(current)
             current, used = "", 0.0
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def wrap(text: str, width_em: float = WRAP) -> list[str]:
+    """Wrap at most `width_em` wide, preferring to break after Chinese punctuation, in lines of even
+    length: 填写印章使用申请单 at 6 em is 填写印章使 / 用申请单, not 填写印章使用 / 申请单 … 单》 alone."""
+    lines = _greedy(text, width_em)
+    if len(lines) < 2:
+        return lines
+    even = max(ems(text) / len(lines), max(char_width(ch) for ch in text))
+    while even < width_em:
+        tried = _greedy(text, even)
+        if len(tried) <= len(lines):
+            return tried
+        even += 0.5
+    return lines
 
 
 @dataclass
@@ -78,17 +123,17 @@ class Node:
     y: float = 0.0  # centre, measured from the top
     risks: list[str] = field(default_factory=list)
 
-    def measure(self) -> None:
+    def measure(self, pad_x: float = PAD_X) -> None:
         tw = max(text_width(line) for line in self.lines)
         th = len(self.lines) * LINE_HEIGHT
         if self.shape == "decision":  # a diamond holds a text box of half its width and height
-            self.w, self.h = tw * 2 + 2 * PAD_X, th * 2 + PAD_Y
+            self.w, self.h = tw * 2 + 2 * pad_x, th * 2 + PAD_Y
             self.h = max(self.h, self.w * 0.45)  # not too flat to read as a diamond
         elif self.shape in ("start", "end"):
-            self.w, self.h = tw + 3 * PAD_X, th + PAD_Y
+            self.w, self.h = tw + 3 * pad_x, th + PAD_Y
         else:
-            self.w, self.h = tw + 2 * PAD_X, th + 2 * PAD_Y
-        self.w, self.h = max(self.w, 64.0), max(self.h, 32.0)
+            self.w, self.h = tw + 2 * pad_x, th + 2 * PAD_Y
+        self.w, self.h = max(self.w, 56.0), max(self.h, 32.0)
 
 
 @dataclass
@@ -101,6 +146,9 @@ class Layout:
     lane_w: list[float]
     width: float
     height: float
+    headers: list[list[str]]  # each lane's title, in lines
+    header_h: float = HEADER_H
+    density: Density = ROOMY
 
 
 def _back_edges(p: Procedure) -> set[tuple[str, str]]:
@@ -128,7 +176,16 @@ def _back_edges(p: Procedure) -> set[tuple[str, str]]:
     return back
 
 
-def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
+def layout(p: Procedure, role_titles: dict[str, str], budget: float = WIDTH_BUDGET) -> Layout:
+    """The roomiest layout whose width fits the budget (or the most compact one, which then scrolls)."""
+    for density in DENSITIES:
+        lay = _layout(p, role_titles, density)
+        if lay.width <= budget:
+            break
+    return lay
+
+
+def _layout(p: Procedure, role_titles: dict[str, str], density: Density) -> Layout:
     lanes = p.roles_used()
     lane_of = {r: i for i, r in enumerate(lanes)}
     back = _back_edges(p)
@@ -137,18 +194,18 @@ def layout(p: Procedure, role_titles: dict[str, str]) -> Layout:
     nodes: list[Node] = [Node("start", ["开始"], lane_of[first.role], 0, "start")]
     by_id: dict[str, Node] = {}
     for s in p.steps:
-        node = Node(f"s_{s.index}", _step_lines(s, role_titles), lane_of[s.role], row[s.id], "decision" if s.is_decision else "step", s,
+        node = Node(f"s_{s.index}", _step_lines(s, role_titles, density), lane_of[s.role], row[s.id], "decision" if s.is_decision else "step", s,
                     risks=s.risks)
         nodes.append(node)
         by_id[s.id] = node
     edges, ends = _flow_edges(p, lane_of, row, taken, by_id)
     nodes += ends
     for n in nodes:
-        n.measure()
-    lane_x, lane_w, height = _place(nodes, lanes, role_titles)
+        n.measure(density.pad_x)
+    lane_x, lane_w, headers, header_h, height = _place(nodes, [role_titles.get(r, r) for r in lanes], density)
     key_of = {s.id: by_id[s.id].key for s in p.steps}
     back_keys = {(key_of[a], key_of[b]) for a, b in back}
-    return Layout(nodes, edges, back_keys, lanes, lane_x, lane_w, sum(lane_w), height)
+    return Layout(nodes, edges, back_keys, lanes, lane_x, lane_w, sum(lane_w), height, headers, header_h, density)
 
 
 def _rows(p: Procedure, lane_of: dict[str, int], back: set[tuple[str, str]]) -> tuple[dict[str, int], set[tuple[int, int]]]:
@@ -175,13 +232,13 @@ def _free_row(taken: set[tuple[int, int]], lane: int, r: int) -> int:
     return r
 
 
-def _step_lines(s: Step, role_titles: dict[str, str]) -> list[str]:
+def _step_lines(s: Step, role_titles: dict[str, str], density: Density = ROOMY) -> list[str]:
     """The text of a step's box: its name, its first records and its time limits."""
-    lines = wrap(s.name, WRAP - 2 if s.is_decision else WRAP)
+    lines = wrap(s.name, density.decision_wrap if s.is_decision else density.wrap)
     if not s.is_decision:  # a diamond stays small: its records are in the steps table
         for rid in s.records[:2]:
             title = role_titles.get("record:" + rid, rid).split("（")[0]
-            lines += wrap(f"《{title}》", WRAP + 1)
+            lines += wrap(f"《{title}》", density.wrap + 1)
     for t in s.time_limits[:3]:
         urgency = URGENCY_NAMES.get(t.urgency or "", "")
         lines.append(f"{urgency}{t.short}")
@@ -206,18 +263,23 @@ def _flow_edges(p: Procedure, lane_of: dict[str, int], row: dict[str, int], take
     return edges, ends
 
 
-def _place(nodes: list[Node], lanes: list[str], role_titles: dict[str, str]) -> tuple[list[float], list[float], float]:
-    """Geometry: lane widths from their widest node and header, row heights from their tallest node.
-    Sets every node's centre; returns the lanes' left edges and widths, and the chart's height."""
-    lane_w = []
-    for i, role in enumerate(lanes):
+def _place(nodes: list[Node], titles: list[str], density: Density) -> tuple[list[float], list[float], list[list[str]], float, float]:
+    """Geometry: lane widths from their widest node and header (a title wider than its lane's nodes
+    goes onto two lines when the density asks for it), row heights from their tallest node. Sets every
+    node's centre; returns the lanes' left edges, widths and header lines, the header's and the chart's height."""
+    lane_w, headers = [], []
+    for i, title in enumerate(titles):
         widest = max((n.w for n in nodes if n.lane == i), default=80.0)
-        header = text_width(role_titles.get(role, role)) + 2 * PAD_X
-        lane_w.append(max(widest + 2 * LANE_GAP, header + 16, 150.0))
-    lane_x = [sum(lane_w[:i]) for i in range(len(lanes))]
+        room = max(widest + 2 * density.lane_gap, density.min_lane)
+        lines = [title] if text_width(title) + 2 * density.pad_x + 8 <= room else wrap(title, density.header_em)
+        header = max(text_width(line) for line in lines) + 2 * density.pad_x + 8
+        lane_w.append(max(room, header))
+        headers.append(lines)
+    lane_x = [sum(lane_w[:i]) for i in range(len(titles))]
+    header_h = HEADER_H + LINE_HEIGHT * (max(len(h) for h in headers) - 1)
     rows = max(n.row for n in nodes) + 1
     row_h = [max((n.h for n in nodes if n.row == r), default=32.0) for r in range(rows)]
-    top = HEADER_H + ROW_GAP / 2
+    top = header_h + ROW_GAP / 2
     row_y = []
     for r in range(rows):
         row_y.append(top + row_h[r] / 2)
@@ -225,7 +287,7 @@ def _place(nodes: list[Node], lanes: list[str], role_titles: dict[str, str]) -> 
     for n in nodes:
         n.x = lane_x[n.lane] + lane_w[n.lane] / 2
         n.y = row_y[n.row]
-    return lane_x, lane_w, top - ROW_GAP / 2 + 12
+    return lane_x, lane_w, headers, header_h, top - ROW_GAP / 2 + 12
 
 
 def _topological(p: Procedure, preds: dict[str, list[str]]) -> list[str]:
@@ -255,7 +317,7 @@ def to_dot(p: Procedure, lay: Layout) -> str:
     g.attr("graph", inputscale="72", splines="spline", outputorder="edgesfirst", pad="0", margin="0",
            bgcolor="transparent", fontname=FONT)
     g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE), fixedsize="true", penwidth="1.4", margin="0")
-    g.attr("edge", fontname=FONT, fontsize="12", color=COLORS["edge"], fontcolor="#212121", arrowsize="0.8", penwidth="1.2")
+    g.attr("edge", fontname=FONT, fontsize=f"{EDGE_FONT_SIZE:.0f}", color=COLORS["edge"], fontcolor="#212121", arrowsize="0.8", penwidth="1.2")
     H = lay.height
     for n in lay.nodes:
         attrs = {"pos": f"{n.x:.1f},{H - n.y:.1f}!", "width": f"{n.w / 72:.3f}", "height": f"{n.h / 72:.3f}"}
@@ -298,10 +360,15 @@ def decorate(svg: str, p: Procedure, lay: Layout, lanes: dict[str, Lane], descri
     root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
     graph = root.find(f"{{{SVG_NS}}}g")
     H = lay.height
-    root.set("width", f"{lay.width:.0f}")
-    root.set("height", f"{H:.0f}")
-    # fills the column, shrinking to at most 70 % before the box scrolls sideways (phones)
-    root.set("style", f"width:100%;height:auto;max-width:{lay.width:.0f}px;min-width:{0.7 * lay.width:.0f}px")
+    # Graphviz moves the drawing right (or down) when an edge bulges past the lanes (a loop around the
+    # first lane): lanes and badges follow it, and the outer lanes widen to cover the whole drawing.
+    dx, dy = _drawn_offset(graph, lay)
+    vb_w, vb_h = (float(v) for v in root.get("viewBox").split()[2:])
+    bottom = vb_h + _translate_y(graph)  # the drawing's bottom edge in the graph's coordinates
+    root.set("width", f"{vb_w:.0f}")
+    root.set("height", f"{vb_h:.0f}")
+    # fills the column, shrinking until its smallest labels are READABLE_PX; then its frame scrolls (phones)
+    root.set("style", f"width:100%;height:auto;max-width:{vb_w:.0f}px;min-width:{vb_w * READABLE_PX / SMALLEST_FONT:.0f}px")
     root.set("role", "img")
     root.set("class", "hb-swimlane")
     root.set("aria-labelledby", f"chart-title-{p.id} chart-desc-{p.id}")
@@ -318,21 +385,33 @@ def decorate(svg: str, p: Procedure, lay: Layout, lanes: dict[str, Lane], descri
     insert_at = 0
     while insert_at < len(graph) and (graph[insert_at].tag.endswith("title") or graph[insert_at].tag.endswith("polygon")):
         insert_at += 1
+    top = -H + dy
     for i, role in enumerate(lay.lanes):
-        x, w = lay.lane_x[i], lay.lane_w[i]
+        x, w = lay.lane_x[i] + dx, lay.lane_w[i]
+        title_x = x + w / 2
+        if i == 0:
+            x, w = 0.0, w + x
+        if i == len(lay.lanes) - 1:
+            w = max(w, vb_w - x)
         lane = ET.Element(f"{{{SVG_NS}}}g", {"class": "lane", "id": f"lane-{role}", "data-role": role})
-        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{-H:.1f}", width=f"{w:.1f}", height=f"{H:.1f}",
+        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{top:.1f}", width=f"{w:.1f}", height=f"{bottom - top:.1f}",
                       fill=COLORS["lane_a"] if i % 2 == 0 else COLORS["lane_b"], stroke=COLORS["lane_line"])
-        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{-H:.1f}", width=f"{w:.1f}", height=f"{HEADER_H:.1f}",
+        ET.SubElement(lane, f"{{{SVG_NS}}}rect", x=f"{x:.1f}", y=f"{top:.1f}", width=f"{w:.1f}", height=f"{lay.header_h:.1f}",
                       fill="#e0e0e0", stroke=COLORS["lane_line"], **{"class": "lane-header"})
         target = lane
-        title, href = lanes.get(role, Lane(role))
+        href = lanes.get(role, Lane(role)).href
         if href is not None:
             target = ET.SubElement(lane, f"{{{SVG_NS}}}a", {f"{{{XLINK_NS}}}href": href})
-        text = ET.SubElement(target, f"{{{SVG_NS}}}text", {"x": f"{x + w / 2:.1f}", "y": f"{-H + HEADER_H / 2 + FONT_SIZE * 0.35:.1f}",
+        lines = lay.headers[i]
+        first_y = top + lay.header_h / 2 + FONT_SIZE * 0.35 - LINE_HEIGHT * (len(lines) - 1) / 2
+        text = ET.SubElement(target, f"{{{SVG_NS}}}text", {"x": f"{title_x:.1f}", "y": f"{first_y:.1f}",
                              "text-anchor": "middle", "font-family": FONT, "font-size": f"{FONT_SIZE:.0f}", "font-weight": "bold",
                              "fill": COLORS["header"], "class": "lane-title"})
-        text.text = title
+        if len(lines) == 1:
+            text.text = lines[0]
+        for k, line in enumerate(lines if len(lines) > 1 else []):
+            span = ET.SubElement(text, f"{{{SVG_NS}}}tspan", x=f"{title_x:.1f}", y=f"{first_y + k * LINE_HEIGHT:.1f}")
+            span.text = line
         graph.insert(insert_at, lane)
         insert_at += 1
     for edge in graph.iter(f"{{{SVG_NS}}}g"):
@@ -344,22 +423,45 @@ def decorate(svg: str, p: Procedure, lay: Layout, lanes: dict[str, Lane], descri
                 t.set("stroke-linejoin", "round")
     for n in lay.nodes:
         for k, rid in enumerate(n.risks):
-            bw, bh = text_width(rid, 11) + 10, 16.0
+            bw, bh = text_width(rid, BADGE_FONT_SIZE) + 10, BADGE_FONT_SIZE + 5
             if n.shape == "decision":  # in the empty top-right corner of the diamond's box
-                bx = n.x + n.w / 2 - (k + 1) * (bw + 2)
-                by = -(H - n.y) - n.h / 2
+                bx = n.x + dx + n.w / 2 - (k + 1) * (bw + 2)
+                by = -(H - n.y) + dy - n.h / 2
             else:  # straddling the box's top-right corner
-                bx = n.x + n.w / 2 - bw / 2 - k * (bw + 2)
-                by = -(H - n.y) - n.h / 2 - bh / 2
+                bx = n.x + dx + n.w / 2 - bw / 2 - k * (bw + 2)
+                by = -(H - n.y) + dy - n.h / 2 - bh / 2
             a = ET.SubElement(graph, f"{{{SVG_NS}}}a", {f"{{{XLINK_NS}}}href": f"#risk-{rid.lower()}", "class": "risk-badge"})
             t = ET.SubElement(a, f"{{{SVG_NS}}}title")
             t.text = f"风险控制点 {rid}"
             ET.SubElement(a, f"{{{SVG_NS}}}rect", x=f"{bx:.1f}", y=f"{by:.1f}", width=f"{bw:.1f}", height=f"{bh:.1f}", rx="3",
                           fill=COLORS["risk"], stroke="#ffffff")
-            txt = ET.SubElement(a, f"{{{SVG_NS}}}text", {"x": f"{bx + bw / 2:.1f}", "y": f"{by + bh / 2 + 4:.1f}", "text-anchor": "middle",
-                                "font-family": FONT, "font-size": "11", "font-weight": "bold", "fill": "#ffffff"})
+            txt = ET.SubElement(a, f"{{{SVG_NS}}}text", {"x": f"{bx + bw / 2:.1f}", "y": f"{by + bh / 2 + BADGE_FONT_SIZE * 0.36:.1f}",
+                                "text-anchor": "middle", "font-family": FONT, "font-size": f"{BADGE_FONT_SIZE:.0f}", "font-weight": "bold", "fill": "#ffffff"})
             txt.text = rid
     return ET.tostring(root, encoding="unicode")
+
+
+def _drawn_offset(graph: ET.Element, lay: Layout) -> tuple[float, float]:
+    """How far Graphviz moved the drawing from our coordinates: the start node's drawn centre against ours."""
+    start = next(n for n in lay.nodes if n.key == "start")
+    for g in graph.iter(f"{{{SVG_NS}}}g"):
+        if g.findtext(f"{{{SVG_NS}}}title") == "start":
+            shape = next(el for el in g.iter() if el.tag in (f"{{{SVG_NS}}}path", f"{{{SVG_NS}}}polygon"))
+            nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points"))]
+            xs, ys = nums[::2], nums[1::2]
+            return (min(xs) + max(xs)) / 2 - start.x, (min(ys) + max(ys)) / 2 + (lay.height - start.y)
+    return 0.0, 0.0
+
+
+def _translate_y(graph: ET.Element) -> float:
+    """The graph's y coordinate at the top edge of the SVG (Graphviz draws upwards from a translated origin)."""
+    found = re.search(r"translate\(\s*[-\d.]+[ ,]+([-\d.]+)", graph.get("transform") or "")
+    return float(found.group(1)) * -1 if found else 0.0
+
+
+def min_width(lay: Layout) -> float:
+    """The narrowest the chart is drawn: its smallest labels then show at READABLE_PX."""
+    return lay.width * READABLE_PX / SMALLEST_FONT
 
 
 def describe(p: Procedure, role_title: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from browser import browser, serve
+from browser import CHART_FIT_JS, browser, serve
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,6 +93,40 @@ def test_no_request_leaves_localhost(site, chromium, path):
     page.goto(f"{site}{path}")
     page.wait_for_load_state("networkidle")
     assert set(hosts) <= {"127.0.0.1", "data", "blob"}, hosts
+    page.close()
+
+
+PROCEDURE_PAGES = sorted(f"/procedures/{p.parent.name}/{p.stem}/" for p in (REPO / "procedures").glob("*/*.yaml"))
+
+
+def test_every_chart_is_seen_whole_at_1280(site, chromium):
+    """On a 1280 × 800 desktop every shipped chart fits its column unscrolled, its smallest label at least 11 px."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    seen = 0
+    for path in PROCEDURE_PAGES:
+        page.goto(f"{site}{path}")
+        fit = page.evaluate(CHART_FIT_JS)
+        if fit is None:
+            continue
+        seen += 1
+        assert fit["scroll"] <= fit["frame"], f"{path}: chart {fit['scroll']} px in a {fit['frame']} px column"
+        assert fit["smallest"] >= 11 - 0.05, f"{path}: labels drawn at {fit['smallest']:.1f} px"
+        assert not fit["hint"], f"{path}: the scroll hint shows on a desktop"
+    assert seen >= 39
+    page.close()
+
+
+def test_wide_chart_scrolls_in_its_frame_on_a_phone(site, chromium):
+    """At 375 px the seven-lane 用印 chart keeps 11 px labels and scrolls inside its frame (not the page),
+    with a hint above it that links the whole chart on its own."""
+    page = chromium.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    page.goto(f"{site}/procedures/yinzhang/yongyin/")
+    fit = page.evaluate(CHART_FIT_JS)
+    assert fit["page"] <= 375, f"the page scrolls sideways: {fit['page']}"
+    assert fit["scroll"] > fit["frame"] and fit["smallest"] >= 11 - 0.05, fit
+    assert fit["hint"], "no scroll hint on a phone"
+    alone = page.request.get(fit["full"])
+    assert alone.ok and alone.headers["content-type"].startswith("image/svg") and b"hb-swimlane" in alone.body()
     page.close()
 
 

@@ -4,3 +4,15 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A chart wider than its frame (phones) scrolls inside it: say so, next to it.
+function hbMarkWideCharts() {
+  document.querySelectorAll(".hb-chart").forEach(function (frame) {
+    var wide = frame.scrollWidth > frame.clientWidth + 1;
+    var hint = frame.previousElementSibling;
+    frame.classList.toggle("hb-chart--scrolls", wide);
+    if (hint && hint.classList.contains("hb-chart-scroll")) hint.classList.toggle("hb-chart-scroll--shown", wide);
+  });
+}
+document.addEventListener("DOMContentLoaded", hbMarkWideCharts);
+window.addEventListener("resize", hbMarkWideCharts);
