@@ -13,6 +13,7 @@ import secrets
 import shutil
 import time
 import warnings
+from html import escape as escape_html
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .loader import fill_names
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
 from .render.cache import Cache
+from .render.charts import PRINTED
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.search_index import SEARCH_FOLDER, build_search_index, category_locations, page_infos, read_synonyms
@@ -37,7 +39,7 @@ from .render.static import CSS, IFRAME_WORKER, JS, missing_assets, static_files
 log = logging.getLogger("mkdocs.plugins.handbook")
 # jieba (imported by Material's search) imports pkg_resources, which warns about its own end on every build
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-_CHART_IMG = re.compile(r'<img\b[^>]*\bdata-chart="([a-z0-9-]+)"[^>]*>')
+_CHART_IMG = re.compile(r'<img\b[^>]*\bdata-chart="([a-z0-9-]+)"[^>]*>')  # the screen chart; the printed one goes beside it
 
 
 class HandbookConfig(Config):
@@ -199,7 +201,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         def inline(match: re.Match) -> str:
             folder = page.file.src_uri.rsplit("/", 1)[0]
             svg = self.generated.get(f"{folder}/{match.group(1)}.svg")
-            return svg if isinstance(svg, str) else match.group(0)
+            if not isinstance(svg, str):
+                return match.group(0)
+            printed = self.generated.get(f"{folder}/{match.group(1)}{PRINTED}.svg")
+            if isinstance(printed, str):  # shown instead of the screen chart on paper (handbook.css)
+                caption = f'<p class="hb-chart-caption">{escape_html(str(page.title))}流程图</p>'
+                svg += f'<div class="hb-chart-print" aria-hidden="true">{caption}{printed}</div>'
+            return svg
 
         return _CHART_IMG.sub(inline, output)
 

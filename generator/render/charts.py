@@ -46,6 +46,10 @@ class Density:
     lane_gap: float  # space between a lane's widest node and its borders
     min_lane: float
     header_em: float  # a lane title wider than this goes onto two lines
+    row_gap: float = ROW_GAP
+    pad_y: float = PAD_Y
+    diamond_ratio: float = 0.45  # height to width at least: not too flat to read as a diamond
+    records: bool = True  # the forms a step uses in its box (printed charts leave them to the steps table)
 
 
 DENSITIES = (
@@ -55,6 +59,48 @@ DENSITIES = (
     Density(5, 3.5, 8, 6, 88, 4),
 )
 ROOMY = DENSITIES[0]
+# On paper the chart must fit one page with labels of at least 7 pt: shorter rows, wider lines,
+# flatter diamonds, no form names in the boxes.
+PRINT_DENSITIES = (
+    Density(12, 8, 10, 10, 100, 6, 26, 5, 0.3, False),
+    Density(10, 7, 10, 10, 100, 6, 26, 5, 0.3, False),
+    Density(8, 6, 10, 8, 96, 5, 24, 5, 0.3, False),
+    Density(6, 4.5, 8, 6, 88, 4, 24, 5, 0.3, False),
+    Density(5, 3.5, 8, 5, 80, 4, 24, 5, 0.3, False),
+)
+PX_PT = 0.75  # a CSS px is 0.75 pt on paper
+# room for the chart on an A4 page at the site's print margins (10 mm) below its caption, in CSS px; a
+# landscape chart is turned on a portrait page (handbook.css)
+PRINT_PAGES = {"portrait": (718.0, 1000.0), "landscape": (1000.0, 718.0)}
+
+
+class PrintFit(NamedTuple):
+    layout: Layout
+    orientation: str
+    scale: float  # drawn at this fraction of its size (at most 1)
+
+    @property
+    def smallest_pt(self) -> float:
+        return SMALLEST_FONT * self.scale * PX_PT
+
+
+def print_layout(p: Procedure, role_titles: dict[str, str], pages: dict[str, tuple[float, float]] = PRINT_PAGES) -> PrintFit:
+    """The printed chart's layout and orientation: the roomiest whose labels print at COMFORTABLE_PT on one
+    page, or else whichever prints them largest."""
+    best: PrintFit | None = None
+    for density in PRINT_DENSITIES:
+        lay = _layout(p, role_titles, density)
+        fits = [PrintFit(lay, orientation, min(1.0, pw / lay.width, ph / lay.height)) for orientation, (pw, ph) in pages.items()]
+        roomiest = max(fits, key=lambda f: f.scale)
+        if roomiest.smallest_pt >= COMFORTABLE_PT:
+            return roomiest
+        if best is None or roomiest.scale > best.scale + 0.005:
+            best = roomiest
+    assert best is not None
+    return best
+
+
+COMFORTABLE_PT = 8.0
 # Material palette tones that stay distinct in greyscale print
 COLORS = {
     "step_fill": "#e8eaf6", "step_line": "#3949ab", "decision_fill": "#fff8e1", "decision_line": "#ef6c00",
@@ -123,16 +169,17 @@ class Node:
     y: float = 0.0  # centre, measured from the top
     risks: list[str] = field(default_factory=list)
 
-    def measure(self, pad_x: float = PAD_X) -> None:
+    def measure(self, density: Density) -> None:
+        pad_x, pad_y = density.pad_x, density.pad_y
         tw = max(text_width(line) for line in self.lines)
         th = len(self.lines) * LINE_HEIGHT
         if self.shape == "decision":  # a diamond holds a text box of half its width and height
-            self.w, self.h = tw * 2 + 2 * pad_x, th * 2 + PAD_Y
-            self.h = max(self.h, self.w * 0.45)  # not too flat to read as a diamond
+            self.w, self.h = tw * 2 + 2 * pad_x, th * 2 + pad_y
+            self.h = max(self.h, self.w * density.diamond_ratio)
         elif self.shape in ("start", "end"):
-            self.w, self.h = tw + 3 * pad_x, th + PAD_Y
+            self.w, self.h = tw + 3 * pad_x, th + pad_y
         else:
-            self.w, self.h = tw + 2 * pad_x, th + 2 * PAD_Y
+            self.w, self.h = tw + 2 * pad_x, th + 2 * pad_y
         self.w, self.h = max(self.w, 56.0), max(self.h, 32.0)
 
 
@@ -201,7 +248,7 @@ def _layout(p: Procedure, role_titles: dict[str, str], density: Density) -> Layo
     edges, ends = _flow_edges(p, lane_of, row, taken, by_id)
     nodes += ends
     for n in nodes:
-        n.measure(density.pad_x)
+        n.measure(density)
     lane_x, lane_w, headers, header_h, height = _place(nodes, [role_titles.get(r, r) for r in lanes], density)
     key_of = {s.id: by_id[s.id].key for s in p.steps}
     back_keys = {(key_of[a], key_of[b]) for a, b in back}
@@ -235,7 +282,7 @@ def _free_row(taken: set[tuple[int, int]], lane: int, r: int) -> int:
 def _step_lines(s: Step, role_titles: dict[str, str], density: Density = ROOMY) -> list[str]:
     """The text of a step's box: its name, its first records and its time limits."""
     lines = wrap(s.name, density.decision_wrap if s.is_decision else density.wrap)
-    if not s.is_decision:  # a diamond stays small: its records are in the steps table
+    if not s.is_decision and density.records:  # a diamond stays small: its records are in the steps table
         for rid in s.records[:2]:
             title = role_titles.get("record:" + rid, rid).split("（")[0]
             lines += wrap(f"《{title}》", density.wrap + 1)
@@ -279,15 +326,15 @@ def _place(nodes: list[Node], titles: list[str], density: Density) -> tuple[list
     header_h = HEADER_H + LINE_HEIGHT * (max(len(h) for h in headers) - 1)
     rows = max(n.row for n in nodes) + 1
     row_h = [max((n.h for n in nodes if n.row == r), default=32.0) for r in range(rows)]
-    top = header_h + ROW_GAP / 2
+    top = header_h + density.row_gap / 2
     row_y = []
     for r in range(rows):
         row_y.append(top + row_h[r] / 2)
-        top += row_h[r] + ROW_GAP
+        top += row_h[r] + density.row_gap
     for n in nodes:
         n.x = lane_x[n.lane] + lane_w[n.lane] / 2
         n.y = row_y[n.row]
-    return lane_x, lane_w, headers, header_h, top - ROW_GAP / 2 + 12
+    return lane_x, lane_w, headers, header_h, top - density.row_gap / 2 + 12
 
 
 def _topological(p: Procedure, preds: dict[str, list[str]]) -> list[str]:
@@ -493,27 +540,50 @@ class ChartJob:
     procedure: Procedure
     titles: dict[str, str]  # the role and record titles the boxes show (only those this chart uses)
     lanes: dict[str, Lane]  # every role of the procedure
+    printed: bool = False  # the chart for paper: one A4 page, labels of at least 7 pt
     kind: ClassVar[str] = "chart-of-yaml"
     cost: ClassVar[float] = 0.004  # seconds: layout 0.7 ms, Graphviz 1.8 ms, lanes and badges 0.7 ms
 
     def run(self) -> bytes:
-        lay = layout(self.procedure, self.titles)
+        fit = print_layout(self.procedure, self.titles) if self.printed else None
+        lay = fit.layout if fit else layout(self.procedure, self.titles)
         svg = render_svg(to_dot(self.procedure, lay))
         description = describe(self.procedure, {r: lane.title for r, lane in self.lanes.items()})
-        return decorate(svg, self.procedure, lay, self.lanes, description).encode("utf-8")
+        drawn = decorate(svg, self.procedure, lay, self.lanes, description)
+        return (for_print(drawn, fit) if fit else drawn).encode("utf-8")
 
 
-def chart_job(p: Procedure, ctx: Context, page: str, titles: dict[str, str] | None = None) -> ChartJob:
+PRINT_ID = "print-"
+
+
+def for_print(svg: str, fit: PrintFit) -> str:
+    """The printed chart: drawn at its page's scale, marked with its orientation, its ids apart from the
+    screen chart's on the same page."""
+    root = ET.fromstring(svg)
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", PRINT_ID + el.get("id"))
+    root.set("aria-labelledby", " ".join(PRINT_ID + i for i in root.get("aria-labelledby").split()))
+    root.set("class", f"hb-swimlane hb-print-chart hb-print-{fit.orientation}")
+    drawn_w, drawn_h = float(root.get("width")), float(root.get("height"))  # wider than laid out when Graphviz moved it
+    page_w, page_h = PRINT_PAGES[fit.orientation]
+    scale = min(fit.scale, page_w / drawn_w, page_h / drawn_h)
+    width, height = drawn_w * scale, drawn_h * scale
+    root.set("style", f"width:{width:.0f}px;height:auto;--hb-print-width:{width:.0f}px;--hb-print-height:{height:.0f}px")
+    return ET.tostring(root, encoding="unicode")
+
+
+def chart_job(p: Procedure, ctx: Context, page: str, titles: dict[str, str] | None = None, printed: bool = False) -> ChartJob:
     """The job, keyed by what the chart is made of (the YAML text, the names it fills in, the titles it
     shows, its page), so a cached chart costs no layout and no description at all."""
     titles = titles if titles is not None else _titles(ctx)
     used = sorted({s.role for s in p.steps} | {r for s in p.steps for r in s.records})
     key = cache.key(ctx.hb.sources.text(p.src.path), page, str(ctx.directory_urls), repr(sorted(ctx.settings.names.items())),
                     *(f"{u}={titles.get(u, '')}|{titles.get('record:' + u, '')}" for u in used),
-                    *(str(u in ctx.hb.roles) for u in used))
+                    *(str(u in ctx.hb.roles) for u in used), "print" if printed else "screen")
     own = {k: titles[k] for u in used for k in (u, f"record:{u}") if k in titles}
     lanes = {r: Lane(ctx.hb.role_title(r), ctx.url(page, role_page(r)) if r in ctx.hb.roles else None) for r in p.roles_used()}
-    return ChartJob(key, p, own, lanes)
+    return ChartJob(key, p, own, lanes, printed)
 
 
 def chart_for(p: Procedure, ctx: Context, page: str) -> str:
@@ -522,8 +592,17 @@ def chart_for(p: Procedure, ctx: Context, page: str) -> str:
 
 
 def chart_jobs(ctx: Context) -> dict[str, ChartJob]:
-    """A job for every procedure that has steps, by procedure id."""
+    """Two jobs for every procedure that has steps: its chart for the screen by procedure id, its chart
+    for paper by id + PRINTED."""
     from .context import procedure_page
 
     titles = _titles(ctx)
-    return {p.id: chart_job(p, ctx, procedure_page(p), titles) for p in ctx.procedures() if p.steps}
+    jobs = {}
+    for p in ctx.procedures():
+        if p.steps:
+            jobs[p.id] = chart_job(p, ctx, procedure_page(p), titles)
+            jobs[p.id + PRINTED] = chart_job(p, ctx, procedure_page(p), titles, printed=True)
+    return jobs
+
+
+PRINTED = ".print"

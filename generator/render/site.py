@@ -8,7 +8,7 @@ from .. import timing
 from ..config import Settings
 from ..engine import Engine, Job
 from ..model import Handbook
-from .charts import chart_jobs
+from .charts import PRINTED, chart_jobs
 from .compendium import FILE as COMPENDIUM
 from .compendium import FORMS_FILE, binder_job, forms_bundle_job
 from .context import Context, chart_file, procedure_page, record_page, role_page
@@ -45,15 +45,19 @@ def _run(engine: Engine, jobs: dict[str, Job]) -> dict[str, bytes]:
 def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str, Content]:
     files: dict[str, Content] = dict(static_files())
     svgs: dict[str, str] = {}
+    printed: dict[str, str] = {}
     if charts:
         with timing.stage("render: charts"):
-            svgs = {pid: svg.decode("utf-8") for pid, svg in _run(engine, chart_jobs(ctx)).items()}
+            drawn = {pid: svg.decode("utf-8") for pid, svg in _run(engine, chart_jobs(ctx)).items()}
+            svgs = {pid: svg for pid, svg in drawn.items() if not pid.endswith(PRINTED)}
+            printed = {pid.removesuffix(PRINTED): svg for pid, svg in drawn.items() if pid.endswith(PRINTED)}
     with timing.stage("render: pages"):
         for p in ctx.procedures():
             svg = svgs.get(p.id)
             files[procedure_page(p)] = render_procedure(ctx, p, svg)
             if svg:
                 files[chart_file(p)] = svg
+                files[chart_file(p).removesuffix(".svg") + PRINTED + ".svg"] = printed[p.id]
     with timing.stage("render: forms and PDFs"):
         forms, checklists = render_forms(ctx)
         pdf_files = _run(engine, pdf_jobs(ctx)) if pdfs else {}
@@ -61,7 +65,7 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
         if pdfs:
             forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items()
                          if path.startswith("records/") and path.endswith(".pdf") and not path.endswith("-A4.pdf")}
-            files[COMPENDIUM], files[FORMS_FILE] = engine.run_lagging([(COMPENDIUM, binder_job(ctx, svgs, forms_pdf)),
+            files[COMPENDIUM], files[FORMS_FILE] = engine.run_lagging([(COMPENDIUM, binder_job(ctx, printed, forms_pdf)),
                                                                      (FORMS_FILE, forms_bundle_job(ctx, forms_pdf))])
     with timing.stage("render: pages"):
         for r in ctx.records():

@@ -204,7 +204,7 @@ def test_procedure_prints_on_a4_without_site_chrome(site, chromium):
     assert "签收" in text and "主要步骤" in text
     assert "办公室流程手册" not in text.split("收文", 1)[0]  # no site header before the content
     page.emulate_media(media="print")
-    chart, body = page.evaluate("""() => [document.querySelector('.hb-chart svg').getBoundingClientRect().width,
+    chart, body = page.evaluate("""() => [document.querySelector('.hb-chart-print svg').getBoundingClientRect().width,
                                           document.querySelector('.md-content').getBoundingClientRect().width]""")
     assert 0 < chart <= body + 1  # scaled to the printed width, not cut off
     hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer']
