@@ -200,3 +200,11 @@ def test_exports_hold_text_never_formulas(book):
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (path.name, cell)
                 if cell.lstrip("'") in FORMULAS.values():
                     assert cell.startswith("'")
+
+
+def test_wall_chart_pdf_shows_text_as_written(built):
+    """The 流程图上墙 sheet gets its title as a string (JSON into Typst), never as markup."""
+    _, out = built
+    reader = PdfReader(io.BytesIO((out / "docs/procedures/x/evil-wall.pdf").read_bytes()))
+    assert len(reader.pages) == 1
+    assert '<b>"&\\#$@]|{{x}}' in reader.pages[0].extract_text().replace("\n", "")

@@ -247,6 +247,7 @@ class ProcedurePage:
     purpose: Text
     scope: Text
     chart: bool
+    wall: str | None  # the paper of the 流程图上墙 PDF, when there is one
     steps: tuple[StepRow, ...]
     decisions: tuple[Decision, ...]
     decisions_text: Text

@@ -19,17 +19,18 @@ def front_matter(title: str, source: str | None, *, description: str | None = No
     return render("_front_matter.md.j2", fm=pg.FrontMatter(title, source, description, tuple(tags or ()), boost, extra or {}))
 
 
-def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None) -> str:
-    return render("procedure.md.j2", page=procedure_data(ctx, p, bool(chart_svg)))
+def render_procedure(ctx: Context, p: Procedure, chart_svg: str | None, wall: str | None = None) -> str:
+    """The page; `wall` is the paper of its 流程图上墙 PDF (A3横向 …), when there is one."""
+    return render("procedure.md.j2", page=procedure_data(ctx, p, bool(chart_svg), wall))
 
 
-def procedure_data(ctx: Context, p: Procedure, chart: bool) -> pg.ProcedurePage:
+def procedure_data(ctx: Context, p: Procedure, chart: bool, wall: str | None = None) -> pg.ProcedurePage:
     to = pg.Linker(ctx, procedure_page(p))
     used = p.records_used()
     return pg.ProcedurePage(
         front=pg.FrontMatter(p.title, p.path, p.summary or " ".join(as_list(p.purpose))[:120], (p.category, *p.tags), 3),
         id=p.id, title=p.title, summary=p.summary, meta=meta(ctx, p, to), keywords=tuple(p.keywords),
-        purpose=p.purpose, scope=p.scope, chart=chart,
+        purpose=p.purpose, scope=p.scope, chart=chart, wall=wall if chart else None,
         steps=tuple(step_row(p, s, to) for s in p.steps),
         decisions=tuple(decision(p, s, to) for s in p.steps if s.is_decision), decisions_text=p.decisions,
         inputs=p.inputs, outputs=p.outputs, monitoring=p.monitoring,

@@ -21,6 +21,7 @@ from .procedure_page import render_procedure
 from .record_page import render_record
 from .role_page import render_role
 from .static import static_files
+from .wall_chart import wall_jobs
 
 Content = str | bytes
 
@@ -51,16 +52,17 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
             drawn = {pid: svg.decode("utf-8") for pid, svg in _run(engine, chart_jobs(ctx)).items()}
             svgs = {pid: svg for pid, svg in drawn.items() if not pid.endswith(PRINTED)}
             printed = {pid.removesuffix(PRINTED): svg for pid, svg in drawn.items() if pid.endswith(PRINTED)}
+    walls, sheets = wall_jobs(ctx, printed) if pdfs else ({}, {})
     with timing.stage("render: pages"):
         for p in ctx.procedures():
             svg = svgs.get(p.id)
-            files[procedure_page(p)] = render_procedure(ctx, p, svg)
+            files[procedure_page(p)] = render_procedure(ctx, p, svg, sheets[p.id].label if p.id in sheets else None)
             if svg:
                 files[chart_file(p)] = svg
                 files[chart_file(p).removesuffix(".svg") + PRINTED + ".svg"] = printed[p.id]
     with timing.stage("render: forms and PDFs"):
         forms, checklists = render_forms(ctx)
-        pdf_files = _run(engine, pdf_jobs(ctx)) if pdfs else {}
+        pdf_files = _run(engine, pdf_jobs(ctx) | walls) if pdfs else {}
         files.update(pdf_files)
         if pdfs:
             forms_pdf = {path[len("records/"):-4]: pdf for path, pdf in pdf_files.items()

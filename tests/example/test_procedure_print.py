@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGE_W, PAGE_H = 718, 1047  # A4 less 10 mm margins, in CSS px
 PROCEDURE_PAGES = sorted(f"/procedures/{p.parent.name}/{p.stem}/" for p in (REPO / "procedures").glob("*/*.yaml"))
-SCREEN_ONLY = ("点击图中的步骤", "图比屏幕宽", "本节的链接", "回到页面顶部", "Made with")
+SCREEN_ONLY = ("点击图中的步骤", "图比屏幕宽", "上墙张贴", "本节的链接", "回到页面顶部", "Made with")
 
 MEASURE_JS = """() => {
   const content = document.querySelector('.md-content__inner');
