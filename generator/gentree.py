@@ -16,6 +16,7 @@ import yaml
 from . import mkdocs_yml
 from .loader import fill_names
 from .pipeline import Checked
+from .render.charts import PRINTED, printed_figure
 from .render.nav import build_nav
 from .render.static import CSS, JS
 
@@ -49,6 +50,10 @@ def inline_charts(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
             if not isinstance(svg, str):
                 return m.group(0)
             svg = re.sub(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", "", svg)
+            printed = files.get(f"{folder}/{m.group(2)}{PRINTED}.svg")
+            if isinstance(printed, str):  # as the plugin does: the chart for paper beside it
+                label = re.search(r'aria-label="([^"]*)"', m.group(1) or "")
+                svg += printed_figure(printed, label.group(1) if label else "流程图")
             return f'<div class="hb-chart"{m.group(1) or ""}>\n' + re.sub(r"\n\s*\n", "\n", svg).strip() + "\n</div>"
 
         out[path] = _CHART.sub(inline, content)

@@ -29,7 +29,7 @@ from .loader import fill_names
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
 from .pipeline import check
 from .render.cache import Cache
-from .render.charts import PRINTED
+from .render.charts import PRINTED, printed_figure
 from .render.nav import build_nav
 from .render.search import search_dictionary
 from .render.search_index import SEARCH_FOLDER, build_search_index, category_locations, page_infos, read_synonyms
@@ -204,9 +204,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if not isinstance(svg, str):
                 return match.group(0)
             printed = self.generated.get(f"{folder}/{match.group(1)}{PRINTED}.svg")
-            if isinstance(printed, str):  # shown instead of the screen chart on paper (handbook.css)
-                caption = f'<p class="hb-chart-caption">{escape_html(str(page.title))}流程图</p>'
-                svg += f'<div class="hb-chart-print" aria-hidden="true">{caption}{printed}</div>'
+            if isinstance(printed, str):
+                svg += printed_figure(printed, f"{escape_html(str(page.title))}流程图")
             return svg
 
         return _CHART_IMG.sub(inline, output)

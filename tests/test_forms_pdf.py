@@ -174,6 +174,7 @@ def test_record_and_role_pages_link_the_pdfs(book):
     files = render_site(checked.handbook, checked.settings, dt.date(2026, 11, 1), charts=False, pdfs=False)
     assert "hb-form" not in files["records/seal-use-application.md"] and "表样暂未生成" in files["records/seal-use-application.md"]
     assert ".pdf" not in files["records/seal-use-application.md"]
+    assert ".pdf" not in files["roles/office-clerk.md"]  # its checklists are not made: no links to them
     assert not any(p.endswith(".pdf") for p in files)
 
 

@@ -556,6 +556,12 @@ class ChartJob:
 PRINT_ID = "print-"
 
 
+def printed_figure(svg: str, caption_html: str) -> str:
+    """The printed chart, to go right after the screen chart in the page (handbook.css shows it instead
+    on paper); `caption_html` is escaped already."""
+    return f'<div class="hb-chart-print" aria-hidden="true"><p class="hb-chart-caption">{caption_html}</p>{svg}</div>'
+
+
 def for_print(svg: str, fit: PrintFit) -> str:
     """The printed chart: drawn at its page's scale, marked with its orientation, its ids apart from the
     screen chart's on the same page."""

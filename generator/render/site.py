@@ -76,7 +76,10 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
             preview = forms.get(r.id) if f"records/{r.id}.svg" in pdf_files else None
             files[record_page(r)] = render_record(ctx, r, preview, pdf, a4)
         for role in ctx.roles():
-            files[role_page(role)] = render_role(ctx, role, checklists.get(role.id, {}))
+            folder = role_page(role).rsplit("/", 1)[0]
+            made = {freq: name for freq, name in checklists.get(role.id, {}).items()
+                    if not name.endswith(".pdf") or f"{folder}/{name}" in pdf_files}  # no PDFs: no links to them
+            files[role_page(role)] = render_role(ctx, role, made)
         files.update(render_indexes(ctx, set(pdf_files)))
         csv_files, workbooks = render_exports(ctx)
         files.update(csv_files)
