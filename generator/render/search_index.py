@@ -17,6 +17,7 @@ JavaScript (a call with the data), so the index also loads from disk in the offl
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -104,17 +105,8 @@ def build_search_index(entries: list[dict], pages: dict[str, PageInfo], synonyms
     shards = shard_count(len(docs))
     postings: list[dict[str, list[float]]] = [defaultdict(list) for _ in range(shards)]
     for i, doc in enumerate(docs):
-        weights: dict[str, float] = defaultdict(float)
-        fields = {"title": [doc["title"]], "aliases": list(doc["info"].aliases), "headings": doc["headings"], "body": doc["body"]}
-        for field, texts in fields.items():
-            counts: dict[str, int] = defaultdict(int)
-            for text in texts:
-                for tok in tokens(text):
-                    counts[tok] += 1
-            for tok, n in counts.items():
-                weights[tok] += FIELD_WEIGHTS[field] * (1 + math.log(n))
-        for tok, w in weights.items():
-            postings[shard_of(tok, shards)][tok].extend((i, round(w, 1)))
+        for tok, w in _weights(doc["title"], doc["info"].aliases, tuple(doc["headings"]), tuple(doc["body"])):
+            postings[shard_of(tok, shards)][tok].extend((i, w))
     files = {f"s{k}.js": _script("shard", str(k), postings[k]) for k in range(shards)}
     for i, doc in enumerate(docs):
         files[f"d{i}.js"] = _script("doc", str(i), {"text": " ".join(doc["body"][0].split())[:SECTION_TEXT], "sections": doc["sections"]})
@@ -125,6 +117,20 @@ def build_search_index(entries: list[dict], pages: dict[str, PageInfo], synonyms
     }
     files["manifest.js"] = _script("manifest", "", manifest)
     return files
+
+
+@functools.lru_cache(maxsize=16384)  # `serve` rebuilds: an unchanged page is not tokenized again
+def _weights(title: str, aliases: tuple[str, ...], headings: tuple[str, ...], body: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    """A page's tokens and their weights: the field's weight times 1 + log of the count, summed over fields."""
+    weights: dict[str, float] = defaultdict(float)
+    for field, texts in (("title", (title,)), ("aliases", aliases), ("headings", headings), ("body", body)):
+        counts: dict[str, int] = defaultdict(int)
+        for text in texts:
+            for tok in tokens(text):
+                counts[tok] += 1
+        for tok, n in counts.items():
+            weights[tok] += FIELD_WEIGHTS[field] * (1 + math.log(n))
+    return tuple((tok, round(w, 1)) for tok, w in weights.items())
 
 
 def _kind_of(path: str) -> str:
