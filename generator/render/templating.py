@@ -121,6 +121,17 @@ def _html_row(tag: str, row: tuple) -> str:
     return html_env().get_template("table_row.html.j2").render(tag=tag, row=row).strip()
 
 
+_rendered: dict[tuple[str, str], str] = {}
+
+
 def render(template: str, **data: object) -> str:
-    """A Markdown page (or part of one) from its template."""
-    return markdown_env().get_template(template).render(**data)
+    """A Markdown page (or part of one) from its template. The data are plain values (frozen dataclasses,
+    tuples, strings, dates), so their repr is all of them: a page whose data are what they were at the
+    last render (most pages, in a `serve` rebuild) is not rendered again."""
+    key = (template, repr(sorted(data.items())))
+    page = _rendered.get(key)
+    if page is None:
+        if len(_rendered) >= 20_000:
+            _rendered.clear()
+        page = _rendered[key] = markdown_env().get_template(template).render(**data)
+    return page
