@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -248,6 +249,10 @@ def _poll_faster() -> None:
     server.__init__._handbook = True
 
 
+def _stop_on_term(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args) -> int:
     import socket
 
@@ -275,6 +280,7 @@ def cmd_serve(args) -> int:
     HandbookPlugin.prechecked = checked  # the first build uses this check; each rebuild checks again
     print(f"预览地址：http://{host}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
     _poll_faster()
+    signal.signal(signal.SIGTERM, _stop_on_term)  # as Ctrl+C: MkDocs stops its server, our workers are ended
     try:
         serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
     except (Abort, MkDocsException, OSError) as exc:

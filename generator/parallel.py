@@ -32,8 +32,25 @@ def ignore_interrupt(nice: int = 0) -> None:
     """Workers leave Ctrl+C to the parent, which cleans up and says so once (no trace from each worker).
     A worker for background jobs also yields the processor to the work someone is waiting for."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     if nice and hasattr(os, "nice"):
         os.nice(nice)
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker is ended when the process that started it ends, however it ends (a `serve`
+    stopped with SIGTERM or SIGKILL left its workers waiting for work forever)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the call
+        os._exit(0)
 
 
 def pool(workers: int, method: str | None = None, nice: int = 0) -> ProcessPoolExecutor:

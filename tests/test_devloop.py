@@ -106,13 +106,43 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path):
         page = fetch(url)
         assert "签收后登记来件" in page and "检查未通过" not in page
     finally:
-        proc.terminate()
+        workers = _descendants(proc.pid)
+        proc.terminate()  # SIGTERM, as a service manager or a benchmark stops it
         proc.wait(timeout=30)
         log.seek(0)
         output = log.read()
         log.close()
     assert f"预览地址：http://127.0.0.1:{port}/" in output
     assert "dirty" not in output and "Traceback" not in output, output
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the stopped preview"
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc), workers and the forkserver's children included."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path):
