@@ -5,9 +5,7 @@ templates/binder.typ; all text (cover, titles, tables) reaches it as JSON data i
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from ..analysis import way_on
@@ -17,7 +15,7 @@ from . import cache
 from .context import Context
 from .markdown_text import blocks
 from .prose import clauses, sentence, sentences
-from .typst_forms import SERIF, font_dir, job_json, template
+from .typst_forms import SERIF, compile_in_folder, job_json
 
 SANS = "Noto Sans SC"
 FILE = "handbook.pdf"
@@ -101,19 +99,9 @@ def binder_inputs(ctx: Context, charts: dict[str, str], forms: dict[str, bytes])
 def compile_binder(data_json: str, charts: dict[str, str], forms: dict[str, bytes], template_name: str = BINDER) -> bytes:
     """templates/binder.typ (or another layout) with `data_json`, in a temporary folder holding the charts
     and forms it shows."""
-    import typst
-
-    with tempfile.TemporaryDirectory(prefix="handbook-binder-") as tmp:
-        root = Path(tmp)
-        (root / "charts").mkdir()
-        (root / "forms").mkdir()
-        for pid, svg in charts.items():
-            (root / "charts" / f"{pid}.svg").write_text(svg, encoding="utf-8")
-        for rid, pdf in forms.items():
-            (root / "forms" / f"{rid}.pdf").write_bytes(pdf)
-        (root / "main.typ").write_bytes(template(template_name))  # the images are found next to it
-        return bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
-                                   format="pdf", sys_inputs={"data": data_json}))
+    files: dict[str, str | bytes] = {f"charts/{pid}.svg": svg for pid, svg in charts.items()}
+    files |= {f"forms/{rid}.pdf": pdf for rid, pdf in forms.items()}
+    return compile_in_folder(template_name, data_json, files, "handbook-binder-")
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,27 @@ def template(name: str) -> bytes:
     return (TEMPLATES / name).read_bytes()
 
 
+def compile_in_folder(template_name: str, data_json: str, files: dict[str, str | bytes], prefix: str = "handbook-typst-") -> bytes:
+    """templates/<template_name> with `data_json` as sys.inputs.data, compiled in a temporary folder that
+    holds `files` (relative path → text or bytes: the charts and forms it reads as images)."""
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        root = Path(tmp)
+        for rel, content in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                target.write_text(content, encoding="utf-8")
+            else:
+                target.write_bytes(content)
+        (root / "main.typ").write_bytes(template(template_name))  # the images are found next to it
+        return bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
+                                   format="pdf", sys_inputs={"data": data_json}))
+
+
 def job_json(data: dict[str, Any]) -> str:
     """The data of one compile job as JSON text; lengths rounded to 1/1000 of their unit."""
     return json.dumps(_rounded(data), ensure_ascii=False, separators=(",", ":"))

@@ -5,16 +5,14 @@ whichever draws it larger, headed by its title, code, version and owner. Typst s
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar, NamedTuple
 
 from ..model import Procedure
 from . import cache
 from .charts import PX_PT, SMALLEST_FONT
 from .context import Context
-from .typst_forms import SERIF, font_dir, job_json, template
+from .typst_forms import SERIF, compile_in_folder, job_json, template
 
 TEMPLATE = "wall.typ"
 SANS = "Noto Sans SC"
@@ -66,14 +64,7 @@ def wall_data(ctx: Context, p: Procedure, sheet: Sheet) -> dict:
 
 
 def compile_wall(data_json: str, svg: str) -> bytes:
-    import typst
-
-    with tempfile.TemporaryDirectory(prefix="handbook-wall-") as tmp:
-        root = Path(tmp)
-        (root / "chart.svg").write_text(svg, encoding="utf-8")
-        (root / "main.typ").write_bytes(template(TEMPLATE))
-        return bytes(typst.compile(str(root / "main.typ"), root=str(root), font_paths=[font_dir()], ignore_system_fonts=True,
-                                   format="pdf", sys_inputs={"data": data_json}))
+    return compile_in_folder(TEMPLATE, data_json, {"chart.svg": svg}, "handbook-wall-")
 
 
 @dataclass(frozen=True)
