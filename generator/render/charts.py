@@ -15,7 +15,7 @@ from ..analysis import way_on
 from ..labels import URGENCY_NAMES
 from ..model import Procedure, Step
 from . import cache
-from .context import Context, role_page
+from .context import PRINTED, Context, role_page
 from .escape import dot_label
 from .textwidth import em_width, ems
 
@@ -506,11 +506,6 @@ def _translate_y(graph: ET.Element) -> float:
     return float(found.group(1)) * -1 if found else 0.0
 
 
-def min_width(lay: Layout) -> float:
-    """The narrowest the chart is drawn: its smallest labels then show at READABLE_PX."""
-    return lay.width * READABLE_PX / SMALLEST_FONT
-
-
 def describe(p: Procedure, role_title: dict[str, str]) -> str:
     """A text equivalent of the chart for screen readers."""
     parts = [f"泳道：{'、'.join(role_title[r] for r in p.roles_used())}。"]
@@ -610,5 +605,3 @@ def chart_jobs(ctx: Context) -> dict[str, ChartJob]:
             jobs[p.id + PRINTED] = chart_job(p, ctx, procedure_page(p), titles, printed=True)
     return jobs
 
-
-PRINTED = ".print"

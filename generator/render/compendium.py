@@ -15,9 +15,8 @@ from . import cache
 from .context import Context
 from .markdown_text import blocks
 from .prose import clauses, sentence, sentences
-from .typst_forms import SERIF, compile_in_folder, job_json
+from .typst_forms import SANS, SERIF, compile_in_folder, job_json
 
-SANS = "Noto Sans SC"
 FILE = "handbook.pdf"
 BINDER = "binder.typ"
 

@@ -35,8 +35,11 @@ def role_page(r: Role | str) -> str:
     return f"roles/{r if isinstance(r, str) else r.id}.md"
 
 
-def chart_file(p: Procedure) -> str:
-    return f"{p.folder}/{p.id}.svg"
+PRINTED = ".print"  # the chart drawn for paper: <id>.print.svg beside <id>.svg
+
+
+def chart_file(p: Procedure, printed: bool = False) -> str:
+    return f"{p.folder}/{p.id}{PRINTED if printed else ''}.svg"
 
 
 def site_url(page: str, directory_urls: bool) -> str:

@@ -59,7 +59,7 @@ def _render(ctx: Context, engine: Engine, charts: bool, pdfs: bool) -> dict[str,
             files[procedure_page(p)] = render_procedure(ctx, p, svg, sheets[p.id].label if p.id in sheets else None)
             if svg:
                 files[chart_file(p)] = svg
-                files[chart_file(p).removesuffix(".svg") + PRINTED + ".svg"] = printed[p.id]
+                files[chart_file(p, printed=True)] = printed[p.id]
     with timing.stage("render: forms and PDFs"):
         forms, checklists = render_forms(ctx)
         pdf_files = _run(engine, pdf_jobs(ctx) | walls) if pdfs else {}

@@ -12,10 +12,9 @@ from ..model import Procedure
 from . import cache
 from .charts import PX_PT, SMALLEST_FONT
 from .context import Context
-from .typst_forms import SERIF, compile_in_folder, job_json, template
+from .typst_forms import SANS, SERIF, compile_in_folder, job_json, template
 
 TEMPLATE = "wall.typ"
-SANS = "Noto Sans SC"
 MARGIN_MM = 12.0
 CHROME_MM = 24.0  # title row, rules and footer above and below the chart
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
