@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from .analysis import kept_years, overdue, review
 from .config import Settings
 from .history import Head
+from .memo import per_object
 from .model import Handbook, Procedure, RecordType, Role, Src, Step
 from .problems import Pos, Problem, sort_problems
 from .typos import value_slip
@@ -181,7 +182,12 @@ def check_risk_ids(hb: Handbook, today: dt.date) -> Iterator[Problem]:
 
 def check_flow(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     for p in hb.procedures.values():
-        yield from flow_problems(p, hb.sources)
+        yield from _flow_problems(p, hb.sources)
+
+
+@per_object
+def _flow_problems(p: Procedure, sources: SourceMap) -> tuple[Problem, ...]:
+    return tuple(flow_problems(p, sources))  # a procedure's flow depends on its own file alone
 
 
 def flow_problems(p: Procedure, sources: SourceMap) -> Iterator[Problem]:
@@ -342,10 +348,8 @@ def check_decision_names(hb: Handbook, today: dt.date) -> Iterator[Problem]:
 
 def check_form_fit(hb: Handbook, today: dt.date) -> Iterator[Problem]:
     """E410: a sheet must fit its paper at the type floors (labels 10.5 pt, text 9 pt) with room to write."""
-    from .render.form_layout import overflow
-
     for r in hb.records.values():
-        lacking = overflow(r)
+        lacking = _overflow(r)
         if lacking > 0:
             ways = ["减少栏目或多行栏的行数"]
             if r.kind == "form":
@@ -355,6 +359,13 @@ def check_form_fit(hb: Handbook, today: dt.date) -> Iterator[Problem]:
             yield Problem(hb.sources.pos(r.src, "layout" if "layout" in hb.sources.text(r.src.path) else "kind"), "E410",
                           f"表单“{r.title}”在正式字号（栏目名 10.5 磅、其他文字不小于 9 磅）下放不下{paper}，"
                           f"还差约 {lacking:.0f} 毫米：{'，或'.join(ways)}。")
+
+
+@per_object
+def _overflow(r: RecordType) -> float:
+    from .render.form_layout import overflow
+
+    return overflow(r)
 
 
 CHECKS: list[Check] = [check_references, check_unique_codes, check_categories, check_reporting, check_risk_ids, check_flow,

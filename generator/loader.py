@@ -165,12 +165,13 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True, name
     result = Loaded(Handbook(), list(stray))
     hb = result.handbook
     tables = {"procedure": hb.procedures, "record": hb.records, "role": hb.roles}
-    for fr in results:
+    built = _built_memo(keys, names)
+    for key, fr in zip(keys, results):
         result.problems.extend(fr.problems)
         if fr.problems and fr.problems[0].code == "E112":
             continue
         hb.known_ids[fr.kind].add(fr.stem)
-        obj = fr.build(names)
+        obj = built.get(key) if key in built else built.setdefault(key, fr.build(names))
         if obj is None:
             continue
         hb.sources.add(fr.document())
@@ -184,6 +185,23 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True, name
     return result
 
 
+_BUILT: dict[tuple, dict[tuple, object]] = {}  # by the names: the model objects of the last load, by file key
+
+
+def _built_memo(keys: list[tuple], names: dict[str, str] | None) -> dict[tuple, object]:
+    """The model objects built from the same file bytes last time (`serve` loads the handbook again
+    on every save). Nothing changes a model object once it is built, so it can be used again; files
+    no longer in the handbook are forgotten."""
+    memo = _BUILT.setdefault(tuple(sorted((names or {}).items())), {})
+    if len(_BUILT) > 1:  # the names changed: the old objects are of no further use
+        for other in [k for k, v in _BUILT.items() if v is not memo]:
+            del _BUILT[other]
+    current = set(keys)
+    for gone in [k for k in memo if k not in current]:
+        del memo[gone]
+    return memo
+
+
 class _LoadCache:
     """What each file read as last time, by the file's bytes: unchanged files are not parsed again.
     Kept as JSON in .cache/handbook/load.json (safe to delete; data only, nothing that runs), keyed
@@ -195,10 +213,16 @@ class _LoadCache:
         self.entries: dict[tuple, FileResult] = {}
         if not enabled:
             return
+        kept = _KEPT.get(str(self.path))
+        if kept is not None and kept[0] == _stamp(self.path):  # what this process wrote last (`serve`)
+            self.entries = kept[1]
+            return
+        stamp = _stamp(self.path)
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
             if saved.get("version") == cache.code_version():
                 self.entries = {tuple(item["key"]): _result_from_json(item) for item in saved["files"]}
+                _KEPT[str(self.path)] = (stamp, self.entries)
         except Exception:  # a missing, old, damaged or hostile cache is only slower: it is data, never code
             self.entries = {}
 
@@ -222,8 +246,20 @@ class _LoadCache:
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"version": cache.code_version(), "files": files}, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
+            _KEPT[str(self.path)] = (_stamp(self.path), entries)
         except (OSError, ValueError):
             pass  # a read-only checkout only costs speed
+
+
+_KEPT: dict[str, tuple[tuple, dict[tuple, FileResult]]] = {}  # load.json as last written, by its path and stamp
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _result_to_json(key: tuple, fr: FileResult) -> dict:

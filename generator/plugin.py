@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import progress, timing
+from . import preview_gc, progress, timing
 from .engine import Engine
 from .loader import fill_names
 from .outputs import OutputRefused, check_folder, inputs_of, write_marker
@@ -62,6 +62,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     serving = False
     _had_problems = False
+    _served = False  # `serve` has built once: the builds after it are rebuilds
     _last_good: tuple | None = None  # (checked, generated) of the last build whose check passed, for `serve`
     _serve_engine: Engine | None = None  # `serve` keeps its workers and in-memory cache between rebuilds
     # Set by `handbook build` before it runs MkDocs: the check it has just done and the engine to render
@@ -81,6 +82,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         _quiet_jieba()
 
     def on_config(self, config):
+        if self.serving and HandbookPlugin._served:  # a rebuild: see preview_gc
+            preview_gc.pause()
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         self._raw_tables = {}
         _quiet_jieba()
@@ -191,6 +194,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, error):
         _forget_jieba_memo()
+        if self.serving:
+            HandbookPlugin._served = True
+            preview_gc.resume()
 
     def _inline_charts(self, output: str, page) -> str:
         """Swap the chart image for the inline SVG: clickable steps, lane links, text for screen readers.
@@ -272,8 +278,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if reporter is not None and hasattr(self, "pages_started"):
             pages = sum(1 for _ in Path(config.site_dir).rglob("*.html"))
             reporter.phase("网页和检索索引", time.perf_counter() - self.pages_started, f"{pages} 页")
+        if self.serving:
+            HandbookPlugin._served = True
+            preview_gc.resume()
 
     def on_shutdown(self):
+        preview_gc.stop()
         if HandbookPlugin._serve_engine is not None:
             HandbookPlugin._serve_engine.close()
             HandbookPlugin._serve_engine = None

@@ -124,3 +124,17 @@ def test_nothing_written_on_error(book):
     assert r.code == 1
     assert not book.path("site").exists()
     assert "未写出任何文件" in r.err
+
+
+def test_a_second_load_reuses_the_objects_of_unchanged_files_only(book):
+    """`serve` loads the handbook on every save; a file whose bytes are unchanged gives the same model object."""
+    from office_handbook.loader import load
+
+    first = load(book.root).handbook
+    book.replace(CLERK, "title: 办公室文员", "title: 文员")
+    second = load(book.root).handbook
+    assert second.roles["office-clerk"] is not first.roles["office-clerk"]
+    assert second.roles["office-clerk"].title == "文员"
+    assert second.procedures["shouwen"] is first.procedures["shouwen"]
+    renamed = load(book.root, names={"办公室": "综合部"}).handbook  # other names: objects built again
+    assert renamed.procedures["shouwen"] is not second.procedures["shouwen"]

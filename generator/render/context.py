@@ -95,9 +95,11 @@ class Context:
                 self.steps_by_role[s.role].append((p, s))
                 for r in s.records:
                     self.record_uses[r].append((p, s))
+            in_steps = {r for s in p.steps for r in s.records}
             for r in p.evidence:
-                if not any(pp is p for pp, _ in self.record_uses[r]):
+                if r not in in_steps:
                     self.record_uses[r].append((p, None))
+                    in_steps.add(r)
             for x in p.interfaces:
                 self.linked_from[x.procedure].append((p, x.relation))
         for role in self.hb.roles.values():

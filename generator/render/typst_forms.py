@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..memo import per_object
 from ..model import Handbook, RecordType
 from . import cache
 from .form_layout import (
@@ -256,6 +257,11 @@ def record_inputs(hb: Handbook, org: str, r: RecordType, shrink: float = 1.0) ->
 
 
 def _record_inputs(org: str, footer: str, r: RecordType, shrink: float, two_up: bool = False) -> str:
+    return _inputs_of(r, org, footer, shrink, two_up)
+
+
+@per_object(rest_in_key=True)  # `serve`: the job keys of 500 unchanged records are not planned again
+def _inputs_of(r: RecordType, org: str, footer: str, shrink: float, two_up: bool) -> str:
     paper = record_paper(r)
     code = f"表单编号：{r.code}　版本：{r.version}"
     if r.kind == "register":
