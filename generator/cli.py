@@ -232,23 +232,6 @@ def _add_offline_plugin(config) -> None:
     config.plugins["material/offline"] = plugin
 
 
-SERVE_POLL_S = 0.1  # MkDocs polls the watched files every 0.5 s: a save waited 0.25 s on average before the rebuild began
-
-
-def _poll_faster() -> None:
-    """Let MkDocs' file watcher poll more often (it stats a few hundred files: well under a millisecond)."""
-    import functools
-
-    from mkdocs import livereload
-
-    server = livereload.LiveReloadServer
-    if getattr(server.__init__, "_handbook", False):
-        return
-    init = functools.partialmethod(server.__init__, polling_interval=SERVE_POLL_S)
-    server.__init__ = functools.wraps(server.__init__)(lambda self, *a, **k: init.__get__(self)(*a, **k))
-    server.__init__._handbook = True
-
-
 def _stop_on_term(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -279,7 +262,9 @@ def cmd_serve(args) -> int:
 
     HandbookPlugin.prechecked = checked  # the first build uses this check; each rebuild checks again
     print(f"预览地址：http://{host}:{port}/  （保存 YAML 后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
-    _poll_faster()
+    from .watcher import use_in_mkdocs
+
+    use_in_mkdocs()  # heard at once, not at the next poll
     signal.signal(signal.SIGTERM, _stop_on_term)  # as Ctrl+C: MkDocs stops its server, our workers are ended
     try:
         serve(str(config_file), dev_addr=args.dev_addr, livereload=True, build_type=None if args.full else "dirty")
