@@ -19,13 +19,17 @@ _timer: threading.Timer | None = None
 _lock = threading.Lock()
 
 
+def _cancel() -> None:
+    global _timer
+    if _timer is not None:
+        _timer.cancel()
+        _timer = None
+
+
 def pause() -> None:
     """A rebuild begins: no collection until it ends (a collection due from the last one waits too)."""
-    global _timer
     with _lock:
-        if _timer is not None:
-            _timer.cancel()
-            _timer = None
+        _cancel()
         gc.disable()
 
 
@@ -34,8 +38,7 @@ def resume(delay: float = IDLE_AFTER_S) -> None:
     `delay` seconds (turned on now, it would collect at once, before the browser has the page)."""
     global _timer
     with _lock:
-        if _timer is not None:
-            _timer.cancel()
+        _cancel()
         _timer = threading.Timer(delay, collect_idle)
         _timer.daemon = True
         _timer.start()
@@ -56,10 +59,7 @@ def collect_idle() -> None:
 
 def stop() -> None:
     """The preview stops: the collector as it was."""
-    global _timer
     with _lock:
-        if _timer is not None:
-            _timer.cancel()
-            _timer = None
+        _cancel()
         gc.unfreeze()
         gc.enable()
