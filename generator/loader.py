@@ -165,13 +165,17 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True, name
     result = Loaded(Handbook(), list(stray))
     hb = result.handbook
     tables = {"procedure": hb.procedures, "record": hb.records, "role": hb.roles}
-    built = _built_memo(keys, names)
-    for key, fr in zip(keys, results):
+    named = tuple(sorted((names or {}).items()))
+    built_keys = [(named, key) for key in keys]
+    _forget_built(built_keys)
+    for key, fr in zip(built_keys, results):
         result.problems.extend(fr.problems)
         if fr.problems and fr.problems[0].code == "E112":
             continue
         hb.known_ids[fr.kind].add(fr.stem)
-        obj = built.get(key) if key in built else built.setdefault(key, fr.build(names))
+        if key not in _BUILT:
+            _BUILT[key] = fr.build(names)
+        obj = _BUILT[key]
         if obj is None:
             continue
         hb.sources.add(fr.document())
@@ -185,21 +189,16 @@ def load(root: Path, workers: int | None = None, *, use_cache: bool = True, name
     return result
 
 
-_BUILT: dict[tuple, dict[tuple, object]] = {}  # by the names: the model objects of the last load, by file key
+# The model objects of the last load, by the names filled in and the file's key (its bytes): `serve`
+# loads the handbook again on every save, and nothing changes a model object once it is built.
+_BUILT: dict[tuple, object] = {}
 
 
-def _built_memo(keys: list[tuple], names: dict[str, str] | None) -> dict[tuple, object]:
-    """The model objects built from the same file bytes last time (`serve` loads the handbook again
-    on every save). Nothing changes a model object once it is built, so it can be used again; files
-    no longer in the handbook are forgotten."""
-    memo = _BUILT.setdefault(tuple(sorted((names or {}).items())), {})
-    if len(_BUILT) > 1:  # the names changed: the old objects are of no further use
-        for other in [k for k, v in _BUILT.items() if v is not memo]:
-            del _BUILT[other]
-    current = set(keys)
-    for gone in [k for k in memo if k not in current]:
-        del memo[gone]
-    return memo
+def _forget_built(current: list[tuple]) -> None:
+    """Keep only the objects this load can use again (files gone, or other names, are dropped)."""
+    keep = set(current)
+    for gone in [k for k in _BUILT if k not in keep]:
+        del _BUILT[gone]
 
 
 class _LoadCache:
@@ -213,11 +212,11 @@ class _LoadCache:
         self.entries: dict[tuple, FileResult] = {}
         if not enabled:
             return
+        stamp = _stamp(self.path)
         kept = _KEPT.get(str(self.path))
-        if kept is not None and kept[0] == _stamp(self.path):  # what this process wrote last (`serve`)
+        if kept is not None and kept[0] == stamp:  # what this process read or wrote last (`serve`)
             self.entries = kept[1]
             return
-        stamp = _stamp(self.path)
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
             if saved.get("version") == cache.code_version():

@@ -196,9 +196,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, error):
         _forget_jieba_memo()
-        if self.serving:
-            HandbookPlugin._served = True
-            preview_gc.resume()
+        self._end_serve_build()
 
     def _inline_charts(self, output: str, page) -> str:
         """Swap the chart image for the inline SVG: clickable steps, lane links, text for screen readers.
@@ -273,15 +271,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-50)  # after the search plugin has written its index, before the offline plugin reads it
     def on_post_build(self, config):
         _forget_jieba_memo()
-        if self._nav and self.serving:  # the page first: the search files follow a moment later
-            _search_later.start(_write_search_index, Path(config.site_dir), self.checked, config.use_directory_urls)
-        elif self._nav:  # not for the problems-only page
-            _write_search_index(Path(config.site_dir), self.checked, config.use_directory_urls)
+        if self._nav:  # not for the problems-only page
+            index = (Path(config.site_dir), self.checked, config.use_directory_urls)
+            if self.serving:  # the page first: the search files follow a moment later
+                _search_later.start(_write_search_index, *index)
+            else:
+                _write_search_index(*index)
         write_marker(Path(config.site_dir), "site")  # so the next build knows this folder is ours to replace
         reporter = progress.current()
         if reporter is not None and hasattr(self, "pages_started"):
             pages = sum(1 for _ in Path(config.site_dir).rglob("*.html"))
             reporter.phase("网页和检索索引", time.perf_counter() - self.pages_started, f"{pages} 页")
+        self._end_serve_build()
+
+    def _end_serve_build(self) -> None:
+        """A `serve` build ended, well or not: the next one is a rebuild, and the collector may run once idle."""
         if self.serving:
             HandbookPlugin._served = True
             preview_gc.resume()
